@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := DEBUG=1 JIANBAO_DEMO=1
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install messages lint format serve-check clean
+
+$(BIN)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+# Compiled catalogues are build output: the UI is Chinese only after this step.
+messages: install
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+run: messages
+	mkdir -p var
+	$(DEV) $(BIN)/python manage.py migrate -v0
+	$(DEV) $(BIN)/python manage.py load_demo --if-empty
+	@echo "Jianbao: http://$(HOST)/  (stop with Ctrl-C)"
+	$(DEV) $(BIN)/python manage.py runserver $(HOST)
+
+test: messages
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var/jianbao.sqlite3 .pytest_cache

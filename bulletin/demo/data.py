@@ -1,0 +1,103 @@
+"""Demo data that goes with the two real issues in this folder."""
+
+import datetime
+
+# The 29 departments of the 2023 score table in the official order: provincial
+# government departments first, then the bodies directly under the provincial
+# government, then the centrally administered bodies stationed in Sichuan.
+DEPARTMENTS = [
+    ("省发展改革委", "发展改革委"),
+    ("教育厅", ""),
+    ("科技厅", ""),
+    ("经济和信息化厅", "经信厅"),
+    ("公安厅", ""),
+    ("民政厅", ""),
+    ("司法厅", ""),
+    ("自然资源厅", ""),
+    ("生态环境厅", ""),
+    ("住房城乡建设厅", "住建厅"),
+    ("交通运输厅", ""),
+    ("水利厅", ""),
+    ("农业农村厅", ""),
+    ("商务厅", ""),
+    ("文化和旅游厅", "文旅厅"),
+    ("省卫生健康委", "省卫健委"),
+    ("应急管理厅", "应急厅"),
+    ("省市场监管局", ""),
+    ("省广电局", ""),
+    ("省新闻出版局（省版权局、省电影局）", "省新闻出版局"),
+    ("省林草局", ""),
+    ("省药监局", ""),
+    ("省贸促会", ""),
+    ("成都海关", ""),
+    ("四川省税务局", "省税务局"),
+    ("四川气象局", "省气象局"),
+    ("四川地震局", "省地震局"),
+    ("四川测绘局", "省测绘局"),
+    ("四川消防救援总队", "消防救援总队"),
+]
+
+SEED_FILES = ["2022-39.txt", "2023-38.txt"]
+
+# (series title, year, number) -> visits reported in that issue
+LEADER_VISITS = {
+    ("窗口工作周报", 2022, 39): [
+        (
+            datetime.date(2022, 11, 16),
+            "应急管理厅",
+            "雷治严",
+            "二级巡视员",
+            "到应急厅驻省政务服务大厅窗口调研值守，接待办事群众，查阅行政许可网络申请件，"
+            "听取安全生产领域“放管服”改革和“一网通办”工作推进情况汇报。",
+        ),
+        (
+            datetime.date(2022, 11, 17),
+            "省卫生健康委",
+            "黄勤",
+            "二级巡视员",
+            "到窗口调研值守，接待办事群众并耐心解答。",
+        ),
+    ],
+    ("窗口工作周报", 2023, 38): [
+        (
+            datetime.date(2023, 9, 25),
+            "省广电局",
+            "黎万恒",
+            "党组成员、一级巡视员",
+            "到省政务服务大厅窗口调研值守。",
+        ),
+        (
+            datetime.date(2023, 9, 25),
+            "水利厅",
+            "王华",
+            "党组成员、副厅长",
+            "到省政务服务大厅窗口调研值守。",
+        ),
+        (
+            datetime.date(2023, 9, 26),
+            "公安厅",
+            "罗毅",
+            "二级巡视员",
+            "到省政务服务大厅窗口调研值守。",
+        ),
+        (
+            datetime.date(2023, 9, 27),
+            "生态环境厅",
+            "茆爽",
+            "二级巡视员",
+            "到省政务服务大厅窗口调研值守。",
+        ),
+    ],
+}
+
+DEMO_PASSWORD = "jianbao-demo"
+
+# username, role, department name (or None), full name, superuser
+DEMO_USERS = [
+    ("admin", "editor", None, "系统管理员", True),
+    ("editor", "editor", None, "编辑 李敏", False),
+    ("approver", "approver", None, "签发人 王强", False),
+    ("scorer", "scorer", None, "考核员 赵丽", False),
+    ("clerk", "staff", "交通运输厅", "交通运输厅窗口 张伟", False),
+    ("clerk2", "staff", "水利厅", "水利厅窗口 刘洋", False),
+]

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from bulletin.demo import data
+from bulletin.importer import import_file
+from bulletin.models import Issue, LeaderVisit
+from departments.models import Department, User
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: the 29 departments, the two real issues of 窗口工作周报 with their "
+        "leader visits, and (in demo mode only) one login per role."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when any issue already exists"
+        )
+
+    def handle(self, *args, if_empty: bool, **options) -> None:
+        if if_empty and Issue.objects.exists():
+            self.stdout.write("Issues already exist; demo not loaded.")
+        else:
+            self._load()
+        if settings.DEMO_MODE:
+            self._users()
+        else:
+            self.stdout.write("Not in demo mode (JIANBAO_DEMO=1): no demo logins created.")
+
+    @transaction.atomic
+    def _load(self) -> None:
+        for order, (name, short) in enumerate(data.DEPARTMENTS, start=1):
+            Department.objects.update_or_create(
+                name=name, defaults={"short_name": short, "display_order": order * 10}
+            )
+        departments = {d.name: d for d in Department.objects.all()}
+        for filename in data.SEED_FILES:
+            issue = import_file(settings.DEMO_SEEDS_DIR / filename, replace=True)
+            self.stdout.write(f"Imported {issue}")
+            visits = data.LEADER_VISITS.get((issue.series.title, issue.year, issue.number), [])
+            for date, department, name, title, activity in visits:
+                LeaderVisit.objects.update_or_create(
+                    department=departments[department],
+                    date=date,
+                    leader_name=name,
+                    defaults={"issue": issue, "leader_title": title, "activity": activity},
+                )
+
+    def _users(self) -> None:
+        departments = {d.name: d for d in Department.objects.all()}
+        self.stdout.write(f"Demo logins (password for all: {data.DEMO_PASSWORD}):")
+        for username, role, department, full_name, superuser in data.DEMO_USERS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.role = role
+            user.department = departments.get(department) if department else None
+            user.first_name = full_name
+            user.is_superuser = user.is_staff = superuser
+            user.set_password(data.DEMO_PASSWORD)
+            user.save()
+            self.stdout.write(f"  {username:<10} {user.get_role_display()}  {department or ''}")

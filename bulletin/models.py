@@ -1,0 +1,451 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from bulletin.numbering import chinese_numeral
+
+
+def default_outline() -> list:
+    return []
+
+
+class Series(models.Model):
+    """A bulletin title such as 窗口工作周报, issued by one body."""
+
+    title = models.CharField(_("title"), max_length=100, unique=True)
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=200, help_text=_("编印单位, printed under the masthead.")
+    )
+    default_report_to = models.TextField(
+        _("default 报 line"), blank=True, help_text=_("Superiors; leave empty to omit the line.")
+    )
+    default_send_to = models.TextField(_("default 送 line"), blank=True, help_text=_("Peers."))
+    default_distribute_to = models.TextField(
+        _("default 发 line"), blank=True, help_text=_("Subordinates.")
+    )
+    default_print_count = models.PositiveIntegerField(
+        _("default print count"), null=True, blank=True
+    )
+    default_outline = models.JSONField(
+        _("default section outline"),
+        default=default_outline,
+        blank=True,
+        help_text=_('A list of sections: [{"title": "…", "level": 1, "kind": "free"}, …]'),
+    )
+    # When an existing paper series moves in, its numbering continues from here.
+    opening_total_number = models.PositiveIntegerField(
+        _("first total number"),
+        default=1,
+        help_text=_("The total number (总期号) the first issue created here gets."),
+    )
+    opening_year = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        help_text=_("The year of the first issue created here."),
+    )
+    opening_year_number = models.PositiveIntegerField(
+        _("first yearly number"),
+        default=1,
+        help_text=_("The yearly number (年度期号) the first issue of the first year gets."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opening_total_number__gte=1) & Q(opening_year_number__gte=1),
+                name="series_opening_numbers_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IssueQuerySet(models.QuerySet):
+    def issued(self):
+        return self.filter(status=Issue.Status.ISSUED)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role in {"editor", "approver"}:
+            return self
+        return self.issued()
+
+
+class Issue(models.Model):
+    """One number of a series: 2023年第38期（总第458期）."""
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("collecting submissions")
+        EDITING = "editing", _("editing")
+        REVIEW = "review", _("in review")
+        APPROVED = "approved", _("approved")
+        ISSUED = "issued", _("issued")
+
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="issues"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(
+        _("yearly number"), help_text=_("年度期号, restarts each year.")
+    )
+    total_number = models.PositiveIntegerField(
+        _("total number"), help_text=_("总期号, never restarts.")
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    issue_date = models.DateField(
+        _("issue date"), null=True, blank=True, help_text=_("印发日期: the sign-off date.")
+    )
+    column_title = models.CharField(
+        _("column title"), max_length=100, blank=True, help_text=_("Optional, e.g. 政务服务工作.")
+    )
+    report_to = models.TextField(_("报 line"), blank=True)
+    send_to = models.TextField(_("送 line"), blank=True)
+    distribute_to = models.TextField(_("发 line"), blank=True)
+    print_count = models.PositiveIntegerField(_("print count"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "number"], name="issue_unique_yearly_number"
+            ),
+            models.UniqueConstraint(
+                fields=["series", "total_number"], name="issue_unique_total_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["collecting", "editing", "review", "approved", "issued"]),
+                name="issue_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(total_number__gte=1), name="issue_numbers_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="issue_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.title} {self.label}"
+
+    @property
+    def number_label(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number_label}（总第{self.total_number}期）"
+
+    @property
+    def period_label(self) -> str:
+        if not (self.period_start and self.period_end):
+            return ""
+        start, end = self.period_start, self.period_end
+        left = f"{start.month}月{start.day}日"
+        right = f"{end.month}月{end.day}日"
+        if start.year != end.year:
+            left = f"{start.year}年{left}"
+            right = f"{end.year}年{right}"
+        return f"（{left}—{right}）"
+
+    @property
+    def issue_date_label(self) -> str:
+        d = self.issue_date
+        return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+    def distribution_lines(self) -> list[tuple[str, str]]:
+        """The 报尾 lines that are present, in their fixed order."""
+        lines = [("报", self.report_to), ("送", self.send_to), ("发", self.distribute_to)]
+        return [(label, text) for label, text in lines if text.strip()]
+
+
+class Section(models.Model):
+    """A numbered part of an issue. The outline is flat: levels give the nesting."""
+
+    class Kind(models.TextChoices):
+        FREE = "free", _("free text")
+        ITEMS = "items", _("department items")
+        LEADER_VISITS = "leader_visits", _("leader visits")
+        INSPECTION = "inspection", _("hall inspection")
+        STATISTICS = "statistics", _("statistics")
+        NEWS = "news", _("news")
+        ATTACHMENT = "attachment", _("attachment")
+
+    class ItemStyle(models.TextChoices):
+        ARABIC = "arabic", _("1. 2. 3.")
+        PAREN = "paren", _("（1）（2）（3）")
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    level = models.PositiveSmallIntegerField(
+        _("heading level"), default=1, help_text=_("1: 一、 2: （一） 3: 1. 4: （1）")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FREE)
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("One paragraph per line. Printed under the heading, before the items."),
+    )
+    item_style = models.CharField(
+        _("item numbering"), max_length=10, choices=ItemStyle.choices, default=ItemStyle.ARABIC
+    )
+    score_month = models.DateField(
+        _("score month"),
+        null=True,
+        blank=True,
+        help_text=_("For an attachment: the month whose window scores it prints."),
+    )
+
+    class Meta:
+        ordering = ["issue", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "position"], name="section_unique_position"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4), name="section_level_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "free",
+                        "items",
+                        "leader_visits",
+                        "inspection",
+                        "statistics",
+                        "news",
+                        "attachment",
+                    ]
+                ),
+                name="section_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(item_style__in=["arabic", "paren"]), name="section_item_style_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def runs_in(self) -> bool:
+        """A heading that ends in 。 continues its paragraph instead of standing alone."""
+        return self.title.endswith("。")
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+
+def number_sections(sections) -> list[tuple[object, str]]:
+    """Pair each section (in order) with its marker: 一、 （一） 1. （1）.
+
+    Attachments are not numbered; they are printed after the body.
+    """
+    counters = [0, 0, 0, 0]
+    numbered = []
+    for section in sections:
+        if section.kind == Section.Kind.ATTACHMENT:
+            numbered.append((section, ""))
+            continue
+        level = section.level
+        counters[level - 1] += 1
+        for deeper in range(level, 4):
+            counters[deeper] = 0
+        n = counters[level - 1]
+        marker = {
+            1: f"{chinese_numeral(n)}、",
+            2: f"（{chinese_numeral(n)}）",
+            3: f"{n}.",
+            4: f"（{n}）",
+        }[level]
+        numbered.append((section, marker))
+    return numbered
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_department(self, department):
+        return self.filter(department=department)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.role in {"editor", "approver"}:
+            return self
+        if user.role == "staff" and user.department_id:
+            return self.filter(department_id=user.department_id)
+        return self.none()
+
+    def accepted(self):
+        return self.filter(status=Submission.Status.ACCEPTED)
+
+
+class Submission(models.Model):
+    """One piece a department sends for a section: a run-in headline plus body paragraphs."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+        NOT_USED = "not_used", _("not used")
+
+    EDITABLE_BY_DEPARTMENT = {Status.DRAFT, Status.RETURNED}
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        help_text=_("Empty for text written by the centre itself."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    headline = models.CharField(
+        _("headline"),
+        max_length=300,
+        blank=True,
+        help_text=_("A run-in headline sentence, ending in 。"),
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("One paragraph per line."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "accepted", "returned", "not_used"]),
+                name="submission_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="submission_returned_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (self.headline or self.body)[:40]
+
+    @property
+    def is_editable_by_department(self) -> bool:
+        return self.status in self.EDITABLE_BY_DEPARTMENT
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The printed paragraphs: the headline runs into the first body paragraph."""
+        body = [line.strip() for line in self.body.splitlines() if line.strip()]
+        if not self.headline:
+            return body
+        if not body:
+            return [self.headline]
+        return [self.headline + body[0], *body[1:]]
+
+
+class LeaderVisit(models.Model):
+    """A department leader's visit to the hall (厅（局）长进大厅)."""
+
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="leader_visits",
+    )
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leader_visits",
+        help_text=_("The issue that reports this visit."),
+    )
+    date = models.DateField(_("date"))
+    leader_name = models.CharField(_("leader name"), max_length=50)
+    leader_title = models.CharField(
+        _("leader title"), max_length=100, help_text=_("For example 党组成员、副厅长.")
+    )
+    activity = models.TextField(_("activity"), blank=True, help_text=_("What the leader did."))
+
+    class Meta:
+        ordering = ["date", "department__display_order", "pk"]
+        verbose_name = _("leader visit")
+        verbose_name_plural = _("leader visits")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.department} {self.leader_name}"
+
+
+class InspectionItem(models.Model):
+    """One line of the weekly hall inspection: a topic and its finding."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="inspection_items"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
+    finding = models.TextField(_("finding"), help_text=_("总体情况良好, or the specifics."))
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_items",
+        help_text=_("Set when the finding concerns one department."),
+    )
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        verbose_name = _("inspection item")
+        verbose_name_plural = _("inspection items")
+
+    def __str__(self) -> str:
+        return self.topic

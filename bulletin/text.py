@@ -1,0 +1,79 @@
+"""Normalising Chinese text as it arrives from Word, WPS, PDF copies and plain-text files.
+
+Chinese has no spaces between words, so spaces next to CJK characters are artefacts of
+copying (Word's automatic CJK/Latin spacing, PDF extraction) and go. Half-width
+punctuation inside Chinese text becomes full-width; digits and Latin letters become
+half-width, as the official style prints them.
+"""
+
+import re
+
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: ord("0") + i for i in range(10)},
+    **{0xFF21 + i: ord("A") + i for i in range(26)},
+    **{0xFF41 + i: ord("a") + i for i in range(26)},
+    0xFF05: ord("%"),
+    0x3000: ord(" "),
+    0x00A0: ord(" "),
+    0x2002: ord(" "),
+    0x2003: ord(" "),
+    0x2009: ord(" "),
+    0x200B: None,
+    0xFEFF: None,
+    0x2212: ord("-"),
+    0xFF0D: ord("-"),
+}
+
+# CJK ideographs, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
+_CJK = r"\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\uff5b-\uff65"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_PUNCT = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
+
+
+def widen_digits(text: str) -> str:
+    """Full-width digits, letters and spaces to their ordinary forms."""
+    return text.translate(_FULLWIDTH_ALNUM)
+
+
+def _fullwidth_punctuation(text: str) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if ch in _PUNCT:
+            # 1,000 and 10:30 keep their half-width separators.
+            if before.isdigit() and after.isdigit() and ch in ",:":
+                out.append(ch)
+            else:
+                out.append(_PUNCT[ch])
+        elif ch == "(":
+            out.append("（")
+        elif ch == ")":
+            out.append("）")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize_chinese(text: str) -> str:
+    """One line of Chinese prose in the form the bulletin prints it."""
+    text = _CONTROL.sub("", widen_digits(text))
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+    if _HAS_CJK.search(text):
+        text = _fullwidth_punctuation(text)
+        text = _SPACE_NEXT_TO_CJK.sub("", text)
+    return text
+
+
+def normalize_paragraphs(text: str) -> str:
+    """Multi-line text: each non-empty line normalised, blank lines dropped."""
+    lines = (normalize_chinese(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def compact(text: str) -> str:
+    """A key for comparing names and titles: no spaces, full-width punctuation."""
+    return re.sub(r"\s+", "", normalize_chinese(text))

@@ -1,0 +1,104 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Department(models.Model):
+    """A provincial department stationed in the hall with its own service window."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=30, blank=True, help_text=_("Used in tight tables and lists.")
+    )
+    display_order = models.PositiveIntegerField(
+        _("display order"),
+        default=1000,
+        help_text=_("Official order in lists and tables; smaller comes first."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("department staff")
+        EDITOR = "editor", _("editor")
+        APPROVER = "approver", _("approver")
+        SCORER = "scorer", _("scorer")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Required for department staff: they work for this department only."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["staff", "editor", "approver", "scorer"]),
+                name="user_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="staff") | Q(department__isnull=False) | Q(is_superuser=True),
+                name="user_staff_has_department",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == self.Role.STAFF and not self.department_id and not self.is_superuser:
+            raise ValidationError(
+                {"department": _("Department staff must belong to a department.")}
+            )
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+    @property
+    def is_department_staff(self) -> bool:
+        return self.role == self.Role.STAFF and not self.is_superuser
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_superuser or self.role == self.Role.EDITOR
+
+    @property
+    def is_approver(self) -> bool:
+        return self.is_superuser or self.role == self.Role.APPROVER
+
+    @property
+    def is_scorer(self) -> bool:
+        return self.is_superuser or self.role == self.Role.SCORER
+
+    @property
+    def is_centre_staff(self) -> bool:
+        """Editors, approvers and administrators work on every department's material."""
+        return self.is_superuser or self.role in {self.Role.EDITOR, self.Role.APPROVER}
