@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from bulletin.models import InspectionItem, Issue, LeaderVisit, Section, Series, Submission
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "issuing_body", "default_print_count", "opening_total_number"]
+    search_fields = ["title", "issuing_body"]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["position", "level", "title", "kind", "item_style"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "period_start", "period_end", "issue_date", "status"]
+    list_filter = ["series", "status", "year"]
+    search_fields = ["series__title", "column_title", "year", "number", "total_number"]
+    list_select_related = ["series"]
+    date_hierarchy = "period_start"
+    inlines = [SectionInline]
+
+
+class SubmissionInline(admin.StackedInline):
+    model = Submission
+    fields = ["position", "department", "status", "headline", "body", "return_reason"]
+    extra = 0
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "issue", "position", "level", "kind"]
+    list_filter = ["kind", "level", "issue__series", "issue__year"]
+    search_fields = ["title", "body"]
+    list_select_related = ["issue__series"]
+    inlines = [SubmissionInline]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "department", "section", "status", "updated_at"]
+    list_filter = ["status", "department", "section__issue__year"]
+    search_fields = ["headline", "body", "department__name"]
+    list_select_related = ["department", "section"]
+    raw_id_fields = ["section", "author"]
+
+
+@admin.register(LeaderVisit)
+class LeaderVisitAdmin(admin.ModelAdmin):
+    list_display = ["date", "department", "leader_name", "leader_title", "issue"]
+    list_filter = ["department", "date"]
+    search_fields = ["leader_name", "leader_title", "activity", "department__name"]
+    list_select_related = ["department", "issue__series"]
+    date_hierarchy = "date"
+
+
+@admin.register(InspectionItem)
+class InspectionItemAdmin(admin.ModelAdmin):
+    list_display = ["topic", "finding", "department", "issue"]
+    list_filter = ["department", "issue__year"]
+    search_fields = ["topic", "finding", "department__name"]
+    list_select_related = ["department", "issue__series"]
