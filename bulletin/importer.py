@@ -285,6 +285,7 @@ class Parser:
     def _masthead(self) -> int:
         doc = self.doc
         plain: list[Line] = []
+        period: tuple[int, re.Match] | None = None
         i = 0
         while i < len(self.lines) and not self._is_masthead_end(self.lines[i]):
             line = self.lines[i]
@@ -299,7 +300,9 @@ class Parser:
                     raise BulletinFormatError(line.no, "a second issue date in the masthead")
                 doc.issue_date = _date(line.no, *map(int, m.groups()))
             elif m := PERIOD_LINE.match(text):
-                self._period(line.no, m)
+                if period is not None:
+                    raise BulletinFormatError(line.no, "a second period line in the masthead")
+                period = (line.no, m)  # read once the year is known, wherever it comes
             elif line.heading and not doc.title:
                 doc.title = text
             else:
@@ -328,6 +331,8 @@ class Parser:
             raise BulletinFormatError(
                 first, "the issue-number line lacks the total number （总第N期）"
             )
+        if period is not None:
+            self._period(*period)
         if doc.period_start and doc.period_end is None:
             raise BulletinFormatError(first, "the period has no end")
         return i
@@ -518,6 +523,8 @@ class Parser:
                 break
             cells = self._cells(line)
             i += 1
+            if cells == [] and columns:
+                continue  # the Markdown separator row under the header
             if cells is None:
                 if attachment.rows:
                     raise BulletinFormatError(
@@ -713,7 +720,9 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
             status=Issue.Status.ISSUED,
         )
         departments = list(Department.objects.all())
-        by_name = {compact(d.name): d for d in departments}
+        # A score table may print a department's short name; a full name wins over it.
+        by_name = {compact(d.short_name): d for d in departments if d.short_name}
+        by_name.update({compact(d.name): d for d in departments})
         position = 0
         inspection: list[InspectionItem] = []
         for parsed in doc.sections:

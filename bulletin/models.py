@@ -13,16 +13,20 @@ def default_outline() -> list:
 class Series(models.Model):
     """A bulletin title such as 窗口工作周报, issued by one body."""
 
-    title = models.CharField(_("title"), max_length=100, unique=True)
+    title = models.CharField(_("series name"), max_length=100, unique=True)
     issuing_body = models.CharField(
         _("issuing body"), max_length=200, help_text=_("编印单位, printed under the masthead.")
     )
     default_report_to = models.TextField(
         _("default 报 line"), blank=True, help_text=_("Superiors; leave empty to omit the line.")
     )
-    default_send_to = models.TextField(_("default 送 line"), blank=True, help_text=_("Peers."))
+    default_send_to = models.TextField(
+        _("default 送 line"), blank=True, help_text=_("Peer bodies; leave empty to omit the line.")
+    )
     default_distribute_to = models.TextField(
-        _("default 发 line"), blank=True, help_text=_("Subordinates.")
+        _("default 发 line"),
+        blank=True,
+        help_text=_("Subordinate bodies; leave empty to omit the line."),
     )
     default_print_count = models.PositiveIntegerField(
         _("default print count"), null=True, blank=True
@@ -195,8 +199,9 @@ class Section(models.Model):
         ATTACHMENT = "attachment", _("attachment")
 
     class ItemStyle(models.TextChoices):
-        ARABIC = "arabic", _("1. 2. 3.")
-        PAREN = "paren", _("（1）（2）（3）")
+        # The labels are the markers themselves, the same in every language.
+        ARABIC = "arabic", "1. 2. 3."
+        PAREN = "paren", "（1）（2）（3）"
 
     issue = models.ForeignKey(
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections"

@@ -35,7 +35,8 @@ _PUNCT = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
 
 def widen_digits(text: str) -> str:
     """Full-width digits, letters and spaces to their ordinary forms."""
-    return text.translate(_FULLWIDTH_ALNUM)
+    # A full-width point between digits is a decimal point: 13．5 -> 13.5
+    return re.sub(r"(?<=\d)．(?=\d)", ".", text.translate(_FULLWIDTH_ALNUM))
 
 
 def _fullwidth_punctuation(text: str) -> str:
