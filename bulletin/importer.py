@@ -29,6 +29,7 @@ from django.db.models import Max, Q
 
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
 from bulletin.numbering import parse_chinese_numeral
+from bulletin.services import next_issue_numbers
 from bulletin.text import compact, normalize_chinese, widen_digits
 from departments.models import Department
 from scoring.models import WindowScore, competition_ranks
@@ -44,7 +45,7 @@ class BulletinFormatError(ValueError):
 # --- patterns -----------------------------------------------------------------------
 
 CN = "一二三四五六七八九十"
-ISSUE_LINE = re.compile(r"^(\d{4})年第(\d+)期(?:[（(]总第(\d+)期[）)])?$")
+ISSUE_LINE = re.compile(r"^(?:(\d{4})年)?第(\d+)期(?:[（(]总第(\d+)期[）)])?$")
 DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _DAY = r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 PERIOD_LINE = re.compile(rf"^[（(]{_DAY}\s*(?:[—–\-~～至到]+)\s*{_DAY}[）)]$")
@@ -291,9 +292,10 @@ class Parser:
             line = self.lines[i]
             text = compact(line.text)
             if m := ISSUE_LINE.match(text):
-                if doc.year is not None:
+                if doc.number is not None:
                     raise BulletinFormatError(line.no, "a second issue-number line")
-                doc.year, doc.number = int(m.group(1)), int(m.group(2))
+                doc.year = int(m.group(1)) if m.group(1) else None
+                doc.number = int(m.group(2))
                 doc.total_number = int(m.group(3)) if m.group(3) else None
             elif m := DATE_LINE.match(text):
                 if doc.issue_date is not None:
@@ -323,14 +325,17 @@ class Parser:
         if len(names) > 1:
             doc.column_title = compact(names[1].text)
         first = self.lines[0].no
-        if doc.year is None:
+        if doc.number is None:
             raise BulletinFormatError(
                 first, "no issue-number line such as 2023年第38期（总第458期） in the masthead"
             )
-        if doc.total_number is None:
-            raise BulletinFormatError(
-                first, "the issue-number line lacks the total number （总第N期）"
-            )
+        if doc.year is None:
+            # "第5期" alone: the year is the issue date's.
+            if doc.issue_date is None:
+                raise BulletinFormatError(
+                    first, "the issue-number line names no year and there is no issue date"
+                )
+            doc.year = doc.issue_date.year
         if period is not None:
             self._period(*period)
         if doc.period_start and doc.period_end is None:
@@ -694,21 +699,25 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
             series.save(update_fields=["issuing_body"])
         if not series.issuing_body:
             raise ImportRefused(f"{doc.label}: no issuing body in the masthead")
-        clashes = Issue.objects.filter(series=series).filter(
-            Q(year=doc.year, number=doc.number) | Q(total_number=doc.total_number)
-        )
+        same = Q(year=doc.year, number=doc.number)
+        if doc.total_number is not None:
+            same |= Q(total_number=doc.total_number)
+        clashes = Issue.objects.filter(series=series).filter(same)
+        total_number = doc.total_number
         if clashes.exists():
             if not replace:
-                raise ImportRefused(
-                    f"{doc.label}（总第{doc.total_number}期） already exists; "
-                    "use --replace to import it again"
-                )
+                raise ImportRefused(f"{doc.label} already exists; use --replace to import it again")
+            if total_number is None:
+                total_number = clashes.values_list("total_number", flat=True).first()
             clashes.delete()
+        if total_number is None:
+            # A masthead without （总第N期）: the series' next total number.
+            total_number = next_issue_numbers(series=series, year=doc.year)[1]
         issue = Issue.objects.create(
             series=series,
             year=doc.year,
             number=doc.number,
-            total_number=doc.total_number,
+            total_number=total_number,
             period_start=doc.period_start,
             period_end=doc.period_end,
             issue_date=doc.issue_date,

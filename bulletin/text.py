@@ -41,6 +41,7 @@ def widen_digits(text: str) -> str:
 
 def _fullwidth_punctuation(text: str) -> str:
     out = []
+    double_open = True
     for i, ch in enumerate(text):
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
@@ -54,6 +55,10 @@ def _fullwidth_punctuation(text: str) -> str:
             out.append("（")
         elif ch == ")":
             out.append("）")
+        elif ch == '"':
+            # Straight quotes typed on a Latin keyboard pair up as “ ”.
+            out.append("“" if double_open else "”")
+            double_open = not double_open
         else:
             out.append(ch)
     return "".join(out)

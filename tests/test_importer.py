@@ -829,13 +829,6 @@ MALFORMED = {
         "窗口工作周报",
         "no issue-number line",
     ),
-    "no-total-number": (
-        "2023",
-        "2023 年第 38 期（总第 458 期）",
-        "2023 年第 38 期",
-        "2023 年第 38 期",
-        "total number",
-    ),
     "sections-out-of-sequence": (
         "2022",
         "二、窗口工作动态",
@@ -1048,3 +1041,72 @@ def test_import_command_replace_option_replaces_the_issue(tmp_path, db):
     assert err == "" and "imported" in out
     assert list(Issue.objects.values_list("print_count", flat=True)) == [85]
     assert InspectionItem.objects.count() == 6
+
+
+OTHER_BULLETIN = """\
+# 政务服务专报
+
+第 5 期
+
+成都市政务服务管理和网络理政办公室
+
+2024 年 3 月 8 日
+
+(2月26日-3月1日)
+
+一、本周概况
+
+本周全市共受理事项 12,345 件,办结 12,000 件。
+
+二、重点工作
+
+(一)营商环境
+
+1、市市场监管局推行"一照多址"改革。改革后,企业办理时间缩短一半。
+
+2、市税务局开展春季办税辅导,服务纳税人1000余户。
+
+(二)其他工作。本周完成窗口人员培训两次。
+
+三、领导调研
+
+3月1日,市委常委王某到大厅调研。
+
+报:市委办公厅、市政府办公厅。
+
+发:各区(市)县政务服务中心。
+
+(共印 30 份)
+"""
+
+
+def test_a_bulletin_of_another_series_and_style_imports(tmp_path, db):
+    path = tmp_path / "other.md"
+    path.write_text(OTHER_BULLETIN, encoding="utf-8")
+    issue = import_file(path)
+    assert issue.series.title == "政务服务专报"
+    assert issue.series.issuing_body == "成都市政务服务管理和网络理政办公室"
+    # "第5期" without a year takes the issue date's year; without （总第N期） the
+    # issue takes the series' next total number.
+    assert (issue.year, issue.number, issue.total_number) == (2024, 5, 1)
+    assert issue.period_start == datetime.date(2024, 2, 26)
+    assert issue.period_end == datetime.date(2024, 3, 1)
+    assert issue.send_to == ""
+    assert issue.distribute_to == "各区（市）县政务服务中心。"
+    assert issue.print_count == 30
+    outline = [(s.level, s.title) for s in issue.sections.order_by("position")]
+    assert outline == [
+        (1, "本周概况"),
+        (1, "重点工作"),
+        (2, "营商环境"),
+        (2, "其他工作。"),
+        (1, "领导调研"),
+    ]
+    business = issue.sections.get(title="营商环境")
+    assert business.paragraphs == [
+        "1.市市场监管局推行“一照多址”改革。改革后，企业办理时间缩短一半。",
+        "2.市税务局开展春季办税辅导，服务纳税人1000余户。",
+    ]
+    assert issue.sections.get(title="本周概况").paragraphs == [
+        "本周全市共受理事项12,345件，办结12,000件。"
+    ]

@@ -95,9 +95,9 @@ DEMO_PASSWORD = "jianbao-demo"
 # username, role, department name (or None), full name, superuser
 DEMO_USERS = [
     ("admin", "editor", None, "系统管理员", True),
-    ("editor", "editor", None, "编辑 李敏", False),
-    ("approver", "approver", None, "签发人 王强", False),
-    ("scorer", "scorer", None, "考核员 赵丽", False),
-    ("clerk", "staff", "交通运输厅", "交通运输厅窗口 张伟", False),
-    ("clerk2", "staff", "水利厅", "水利厅窗口 刘洋", False),
+    ("editor", "editor", None, "李敏", False),
+    ("approver", "approver", None, "王强", False),
+    ("scorer", "scorer", None, "赵丽", False),
+    ("clerk", "staff", "交通运输厅", "张伟", False),
+    ("clerk2", "staff", "水利厅", "刘洋", False),
 ]
