@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bulletin.demo import data
 from bulletin.importer import import_file
@@ -59,4 +60,5 @@ class Command(BaseCommand):
             user.is_superuser = user.is_staff = superuser
             user.set_password(data.DEMO_PASSWORD)
             user.save()
-            self.stdout.write(f"  {username:<10} {user.get_role_display()}  {department or ''}")
+            role_label = _("administrator") if superuser else user.get_role_display()
+            self.stdout.write(f"  {username:<10} {role_label}  {department or ''}")
