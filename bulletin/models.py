@@ -117,6 +117,9 @@ class Issue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
     )
+    # The issued PDF: rendered once, stored with its digest, never rendered again.
+    pdf = models.FileField(_("issued PDF"), upload_to="issued/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the issued PDF"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,11 +1,20 @@
+import logging
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from bulletin.access import get_issue_for_user
-from bulletin.models import Issue, Section, Submission, number_sections
-from scoring.models import WindowScore
+from bulletin.models import Issue
+from bulletin.rendering import bulletin_context, pdf_filename
+from bulletin.services import issue_pdf
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -21,25 +30,30 @@ def issue_list(request):
 @login_required
 def issue_detail(request, pk: int):
     issue = get_issue_for_user(request, pk)
-    sections = issue.sections.prefetch_related(
-        Prefetch(
-            "submissions",
-            queryset=Submission.objects.accepted().order_by("position", "pk"),
-            to_attr="accepted_items",
+    return render(request, "bulletin/issue_detail.html", bulletin_context(issue))
+
+
+@require_GET
+@login_required
+def issue_pdf_download(request, pk: int):
+    issue = get_issue_for_user(request, pk)
+    try:
+        pdf = issue_pdf(issue=issue)
+    except Exception:
+        # Rendering reads only: the issue is untouched, so the editor can fix the
+        # content and try again; the details go to the log for the administrator.
+        logger.exception("PDF of issue %s could not be produced", issue.pk)
+        messages.error(
+            request,
+            _(
+                "The PDF could not be produced. The issue is unchanged; please try again "
+                "later or tell the administrator."
+            ),
         )
+        return redirect("bulletin:issue_detail", pk=issue.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf_filename(issue)
     )
-    numbered = number_sections(sections)
-    attachments = [s for s, _ in numbered if s.kind == Section.Kind.ATTACHMENT]
-    months = {s.score_month for s in attachments if s.score_month}
-    scores = WindowScore.objects.filter(month__in=months).table() if months else []
-    for section in attachments:
-        section.score_rows = [row for row in scores if row.month == section.score_month]
-    return render(
-        request,
-        "bulletin/issue_detail.html",
-        {
-            "issue": issue,
-            "body_sections": [(s, m) for s, m in numbered if s.kind != Section.Kind.ATTACHMENT],
-            "attachments": attachments,
-        },
-    )
+    response["Content-Length"] = str(len(pdf))
+    return response

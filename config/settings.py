@@ -139,4 +139,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # WeasyPrint reports every layout step at INFO; fontTools every table it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# GB2312 subsets of the installed CJK faces (`manage.py build_fonts`), used by the PDF.
+FONT_SUBSET_DIR = Path(os.environ.get("JIANBAO_FONT_DIR", VAR_DIR / "fonts"))

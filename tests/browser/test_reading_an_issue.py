@@ -26,9 +26,14 @@ def test_clerk_logs_in_and_reads_the_2023_bulletin_with_its_score_table(
     expect(article).to_contain_text("一、综窗改革攻坚行动")
     table = article.locator("table.score-table")
     expect(table.locator("tbody tr")).to_have_count(29)
-    # A tie's rank is printed once: the four departments on 107 share one cell.
+    # A tie's rank is printed once: the four departments on 107 share it.
     tie = table.locator("td.rank", has_text=re.compile(r"^10$"))
-    expect(tie).to_have_attribute("rowspan", "4")
+    expect(tie).to_have_attribute("data-tie", "4")
+    # rows below the first of a tie: at 7 (1), 10 (3), 14 (2), 17, 20, 22, 24 (1 each)
+    expect(table.locator("tr.tie")).to_have_count(10)
+    # The 报尾 shows once on screen (its print-only twin keeps its place in the PDF).
+    expect(article.locator("footer.distribution")).to_be_visible()
+    expect(article.locator(".distribution-space")).to_be_hidden()
     # Every asset came from the app itself.
     assert all(url.startswith(live_server.url) for url in _asset_urls(page))
 

@@ -1,0 +1,37 @@
+"""System checks: a machine without CJK fonts is reported, not discovered as boxes."""
+
+from django.core.checks import Info, Warning, register
+
+from bulletin import fonts
+
+
+@register("fonts")
+def check_fonts(app_configs=None, **kwargs):
+    if not fonts.cjk_faces_installed():
+        return [
+            Warning(
+                "No CJK font is installed: the printed bulletin would show boxes.",
+                hint="Install a CJK face, e.g. `apt-get install fonts-noto-cjk` on Debian.",
+                id="bulletin.W001",
+            )
+        ]
+    messages = []
+    missing = fonts.missing_official_faces()
+    if missing:
+        messages.append(
+            Info(
+                "Official faces not installed, open fallbacks are used: " + ", ".join(missing),
+                hint="Install the official faces (仿宋_GB2312, 楷体_GB2312, 黑体, 方正小标宋简体) "
+                "for print identical to the Word template.",
+                id="bulletin.I001",
+            )
+        )
+    if not fonts.read_manifest():
+        messages.append(
+            Info(
+                "The GB2312 font subsets are not built: PDFs render slower and larger.",
+                hint="Run `python manage.py build_fonts` once.",
+                id="bulletin.I002",
+            )
+        )
+    return messages

@@ -1,0 +1,180 @@
+"""The bulletin as a document: one context, one set of templates, HTML and PDF.
+
+The web page and the PDF are rendered from the same templates and the same print
+stylesheet (static/bulletin/print.css). WeasyPrint runs in this process with one shared
+FontConfiguration and parsed stylesheets, so a warm render pays only for layout.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import threading
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+
+from bulletin import fonts
+from bulletin.models import Issue, Section, Submission, number_sections
+from scoring.models import WindowScore
+
+logger = logging.getLogger(__name__)
+
+PRINT_CSS = "bulletin/print.css"
+TEMPLATES = [
+    "bulletin/print/document.html",
+    "bulletin/includes/bulletin.html",
+    "bulletin/includes/masthead.html",
+    "bulletin/includes/section.html",
+    "bulletin/includes/distribution.html",
+    "bulletin/includes/attachment.html",
+]
+
+
+def bulletin_context(issue: Issue) -> dict:
+    """Everything the bulletin templates need, in a fixed number of queries."""
+    sections = issue.sections.prefetch_related(
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.accepted().order_by("position", "pk"),
+            to_attr="accepted_items",
+        )
+    )
+    numbered = number_sections(sections)
+    attachments = [s for s, _ in numbered if s.kind == Section.Kind.ATTACHMENT]
+    months = {s.score_month for s in attachments if s.score_month}
+    scores = WindowScore.objects.filter(month__in=months).table() if months else []
+    for section in attachments:
+        section.score_rows = [row for row in scores if row.month == section.score_month]
+    return {
+        "issue": issue,
+        "body_sections": [(s, m) for s, m in numbered if s.kind != Section.Kind.ATTACHMENT],
+        "attachments": attachments,
+    }
+
+
+def pdf_title(issue: Issue) -> str:
+    return f"{issue.series.title} {issue.number_label}"
+
+
+def pdf_filename(issue: Issue) -> str:
+    return f"{issue.series.title}{issue.number_label}.pdf"
+
+
+def render_document_html(issue: Issue) -> str:
+    context = bulletin_context(issue)
+    context["pdf_title"] = pdf_title(issue)
+    return render_to_string("bulletin/print/document.html", context)
+
+
+@cache
+def _stylesheet_path() -> Path:
+    found = finders.find(PRINT_CSS)
+    if not found:
+        raise FileNotFoundError(PRINT_CSS)
+    return Path(found)
+
+
+@cache
+def template_version() -> str:
+    """A digest of everything besides the content that shapes the PDF.
+
+    Part of the cache key: editing a template, the stylesheet or the fonts makes every
+    cached PDF stale without anyone having to remember to clear a cache.
+    """
+    from django.template.loader import get_template
+
+    digest = hashlib.sha256()
+    for name in TEMPLATES:
+        origin = get_template(name).origin.name
+        digest.update(Path(origin).read_bytes())
+    digest.update(_stylesheet_path().read_bytes())
+    digest.update(fonts.font_face_css().encode())
+    import weasyprint
+
+    digest.update(weasyprint.__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+def content_key(html: str) -> str:
+    return hashlib.sha256(f"{template_version()}\n{html}".encode()).hexdigest()
+
+
+class _Renderer:
+    """One FontConfiguration and parsed stylesheets for the life of the process."""
+
+    def __init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self.stylesheets = [
+            CSS(string=fonts.font_face_css(), font_config=self.font_config),
+            CSS(filename=str(_stylesheet_path()), font_config=self.font_config),
+        ]
+        # WeasyPrint's layout is not thread-safe with a shared FontConfiguration.
+        self.lock = threading.Lock()
+
+    def render(self, html: str) -> bytes:
+        from weasyprint import HTML
+
+        with self.lock:
+            document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+                stylesheets=self.stylesheets, font_config=self.font_config
+            )
+            return document.write_pdf()
+
+
+_renderer: _Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def renderer() -> _Renderer:
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = _Renderer()
+            # Release fontconfig while the interpreter is still whole.
+            atexit.register(_release_renderer)
+        return _renderer
+
+
+def _release_renderer() -> None:
+    global _renderer
+    _renderer = None
+
+
+def render_pdf(html: str) -> bytes:
+    return renderer().render(html)
+
+
+def render_issue_pdf(issue: Issue) -> bytes:
+    return render_pdf(render_document_html(issue))
+
+
+# --- the cache of rendered PDFs --------------------------------------------------------
+
+
+def _cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "pdf-cache"
+
+
+def cached_pdf(html: str) -> tuple[bytes, bool]:
+    """(PDF bytes, whether they came from the cache) for a rendered document."""
+    path = _cache_dir() / f"{content_key(html)}.pdf"
+    try:
+        return path.read_bytes(), True
+    except FileNotFoundError:
+        pass
+    pdf = render_pdf(html)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name first so a reader never sees half a file.
+    tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+    tmp.write_bytes(pdf)
+    tmp.replace(path)
+    return pdf, False
