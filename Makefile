@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DEBUG=1 JIANBAO_DEMO=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install messages lint format serve-check clean
+.PHONY: run test install messages fonts bench lint format clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,18 +18,25 @@ install: $(BIN)/.installed
 messages: install
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
 
-run: messages
+# GB2312 subsets of the installed CJK faces, built once (about two minutes).
+fonts: install
+	$(DEV) $(BIN)/python manage.py build_fonts --if-missing
+
+run: messages fonts
 	mkdir -p var
 	$(DEV) $(BIN)/python manage.py migrate -v0
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	@echo "Jianbao: http://$(HOST)/  (stop with Ctrl-C)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
-test: messages
+test: messages fonts
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: messages fonts
+	$(BIN)/python bench/render.py
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
