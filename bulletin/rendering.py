@@ -19,7 +19,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from bulletin import fonts
+from bulletin import fonts, typesetting
 from bulletin.models import Issue, Section, Submission, number_sections
 from scoring.models import WindowScore
 
@@ -112,6 +112,7 @@ class _Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        typesetting.install()
         self.font_config = FontConfiguration()
         self.stylesheets = [
             CSS(string=fonts.font_face_css(), font_config=self.font_config),

@@ -319,3 +319,18 @@ def test_the_vendored_checker_is_the_shared_one():
     if not shared.exists():
         pytest.skip("../shared is not beside this checkout")
     assert Path(check_pdf.__file__).read_bytes() == shared.read_bytes()
+
+
+def test_lines_with_digits_are_justified_to_the_right_edge(db, tmp_path):
+    paragraph = "据平台数据统计，2022年1月1日至2022年11月18日，省本级行政许可事项受理719419件，" * 4
+    issue = ledger_issue()
+    make_section(issue, title="受理办理情况", kind=Section.Kind.STATISTICS, body=paragraph + "。")
+    path = write(tmp_path, rendering.render_issue_pdf(issue))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        chars = [c for c in page.chars if c["text"].strip() and abs(c["size"] - 16) < 0.5]
+    right = (28 + 156) * MM
+    rows = [row for row in check_pdf.lines_of(chars) if "件" in check_pdf.text_of(row)]
+    assert len(rows) >= 4
+    for row in rows[:-1]:  # every line of the paragraph but its last
+        assert right - row[-1]["x1"] < 2, check_pdf.text_of(row)
