@@ -55,3 +55,11 @@ def require_role(user, *roles: str) -> None:
         raise Http404
     if not (user.is_superuser or user.role in roles):
         raise PermissionDenied
+
+
+def require_department_staff(user) -> None:
+    """Pages of a department window: only its staff (administrators have no department)."""
+    if not user.is_authenticated:
+        raise Http404
+    if not user.is_department_staff:
+        raise PermissionDenied

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from bulletin.models import InspectionItem, Issue, LeaderVisit, Section, Series, Submission
+from bulletin.models import (
+    InspectionItem,
+    Issue,
+    IssueTransition,
+    LeaderVisit,
+    Section,
+    Series,
+    Submission,
+    SubmissionTransition,
+    SubmissionVersion,
+)
 
 
 @admin.register(Series)
@@ -65,3 +75,29 @@ class InspectionItemAdmin(admin.ModelAdmin):
     list_filter = ["department", "issue__year"]
     search_fields = ["topic", "finding", "department__name"]
     list_select_related = ["department", "issue__series"]
+
+
+@admin.register(SubmissionVersion)
+class SubmissionVersionAdmin(admin.ModelAdmin):
+    list_display = ["submission", "number", "saved_by", "saved_at"]
+    list_filter = ["saved_at"]
+    search_fields = ["headline", "body"]
+    list_select_related = ["submission", "saved_by"]
+    raw_id_fields = ["submission"]
+
+
+@admin.register(SubmissionTransition)
+class SubmissionTransitionAdmin(admin.ModelAdmin):
+    list_display = ["submission", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status", "at"]
+    search_fields = ["comment", "actor__username"]
+    list_select_related = ["submission", "actor"]
+    raw_id_fields = ["submission"]
+
+
+@admin.register(IssueTransition)
+class IssueTransitionAdmin(admin.ModelAdmin):
+    list_display = ["issue", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status", "at"]
+    search_fields = ["comment", "actor__username"]
+    list_select_related = ["issue__series", "actor"]

@@ -6,15 +6,23 @@ from bulletin import fonts
 
 
 @register("fonts")
-def check_fonts(app_configs=None, **kwargs):
+def check_cjk_fonts(app_configs=None, **kwargs):
+    if fonts.cjk_faces_installed():
+        return []
+    return [
+        Warning(
+            "No CJK font is installed: the printed bulletin would show boxes.",
+            hint="Install a CJK face, e.g. `apt-get install fonts-noto-cjk` on Debian.",
+            id="bulletin.W001",
+        )
+    ]
+
+
+# Notes for whoever sets up a server (`manage.py check --deploy`), not for every command.
+@register("fonts", deploy=True)
+def check_font_quality(app_configs=None, **kwargs):
     if not fonts.cjk_faces_installed():
-        return [
-            Warning(
-                "No CJK font is installed: the printed bulletin would show boxes.",
-                hint="Install a CJK face, e.g. `apt-get install fonts-noto-cjk` on Debian.",
-                id="bulletin.W001",
-            )
-        ]
+        return []
     messages = []
     missing = fonts.missing_official_faces()
     if missing:

@@ -117,6 +117,15 @@ class Issue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # The issued PDF: rendered once, stored with its digest, never rendered again.
     pdf = models.FileField(_("issued PDF"), upload_to="issued/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the issued PDF"), max_length=64, blank=True)
@@ -124,6 +133,9 @@ class Issue(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
+
+    # Departments may add and send items only before the issue goes to review.
+    TAKES_SUBMISSIONS = {Status.COLLECTING, Status.EDITING}
 
     class Meta:
         ordering = ["-year", "-number"]
@@ -223,6 +235,12 @@ class Section(models.Model):
     item_style = models.CharField(
         _("item numbering"), max_length=10, choices=ItemStyle.choices, default=ItemStyle.ARABIC
     )
+    call_deadline = models.DateTimeField(
+        _("submission deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Set to call for department submissions to this section."),
+    )
     score_month = models.DateField(
         _("score month"),
         null=True,
@@ -260,6 +278,11 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def call_open(self) -> bool:
+        """Departments may send items while the call stands and the issue takes them."""
+        return self.call_deadline is not None and self.issue.status in Issue.TAKES_SUBMISSIONS
 
     @property
     def runs_in(self) -> bool:
@@ -350,6 +373,11 @@ class Submission(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # The text as the department last sent it, to show what the editor changed.
+    sent_headline = models.CharField(_("headline as sent"), max_length=300, blank=True)
+    sent_body = models.TextField(_("body as sent"), blank=True)
+    # Bumped on every save: a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -385,6 +413,20 @@ class Submission(models.Model):
     @property
     def is_editable_by_department(self) -> bool:
         return self.status in self.EDITABLE_BY_DEPARTMENT
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def sent_text(self) -> str:
+        sent = Submission(headline=self.sent_headline, body=self.sent_body)
+        return "\n".join(sent.paragraphs)
+
+    @property
+    def is_late(self) -> bool:
+        deadline = self.section.call_deadline
+        return bool(deadline and self.submitted_at and self.submitted_at > deadline)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -457,3 +499,98 @@ class InspectionItem(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class SubmissionVersion(models.Model):
+    """An earlier text of a submission, kept whenever the text changes."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    headline = models.CharField(_("headline"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "-number"]
+        verbose_name = _("text version")
+        verbose_name_plural = _("text versions")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} v{self.number}"
+
+    @property
+    def text(self) -> str:
+        return Submission(headline=self.headline, body=self.body).text
+
+
+class Transition(models.Model):
+    """A state change: who, when, from what to what, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class SubmissionTransition(Transition):
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+
+    class Meta(Transition.Meta):
+        verbose_name = _("submission transition")
+        verbose_name_plural = _("submission transitions")
+
+    @property
+    def from_label(self) -> str:
+        return Submission.Status(self.from_status).label
+
+    @property
+    def to_label(self) -> str:
+        return Submission.Status(self.to_status).label
+
+
+class IssueTransition(Transition):
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(Transition.Meta):
+        verbose_name = _("issue transition")
+        verbose_name_plural = _("issue transitions")
+
+    @property
+    def from_label(self) -> str:
+        return Issue.Status(self.from_status).label
+
+    @property
+    def to_label(self) -> str:
+        return Issue.Status(self.to_status).label

@@ -52,6 +52,12 @@ def test_system_check_is_quiet_about_cjk_faces_on_this_machine():
     assert "bulletin.W001" not in ids
 
 
+def test_deploy_check_notes_the_missing_official_faces():
+    messages = run_checks(tags=["fonts"], include_deployment_checks=True)
+    notes = [m for m in messages if m.id == "bulletin.I001"]
+    assert bool(notes) == bool(fonts.missing_official_faces())
+
+
 def test_missing_official_faces_are_named():
     missing = fonts.missing_official_faces()
     for line in missing:

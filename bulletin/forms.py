@@ -1,0 +1,124 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bulletin.models import Series, Submission
+from bulletin.text import normalize_chinese, normalize_paragraphs
+
+MAX_BODY = 5000
+
+CANNED_REASONS = [
+    "",
+    _("Please add the figures (numbers of items handled, dates)."),
+    _("Please shorten the text to the essentials."),
+    _("Please state the department and the date of the activity."),
+    _("This is not news for this period."),
+]
+
+
+class SubmissionForm(forms.ModelForm):
+    """A work item: a run-in headline sentence and body paragraphs.
+
+    Text pasted from Word or WPS is tidied (spaces between Chinese characters removed,
+    half-width punctuation in Chinese made full-width, control characters dropped); the
+    words stay as they are.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Submission
+        fields = ["headline", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["headline"].widget.attrs["placeholder"] = _(
+            "e.g. 交通运输厅开展节前安全生产督导检查。"
+        )
+
+    def clean_headline(self) -> str:
+        return normalize_chinese(self.cleaned_data["headline"])
+
+    def clean_body(self) -> str:
+        body = normalize_paragraphs(self.cleaned_data["body"])
+        if len(body) > MAX_BODY:
+            raise forms.ValidationError(
+                _("The body has %(count)d characters; at most %(max)d are allowed."),
+                params={"count": len(body), "max": MAX_BODY},
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("headline") or cleaned.get("body")) and not self.errors:
+            raise forms.ValidationError(_("Write a headline or some text."))
+        return cleaned
+
+
+class ReturnForm(forms.Form):
+    canned = forms.TypedChoiceField(
+        label=_("Common reasons"),
+        choices=[(i, reason or "—") for i, reason in enumerate(CANNED_REASONS)],
+        coerce=int,
+        required=False,
+        empty_value=0,
+    )
+    reason = forms.CharField(
+        label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        canned = str(CANNED_REASONS[cleaned.get("canned") or 0])
+        reason = normalize_paragraphs("\n".join(filter(None, [canned, cleaned.get("reason", "")])))
+        if not reason:
+            raise forms.ValidationError(_("Say why the item is returned."))
+        cleaned["full_reason"] = reason
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class CallForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class IssueCreateForm(forms.Form):
+    series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.all())
+    period_start = forms.DateField(
+        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    column_title = forms.CharField(label=_("Column title"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        if start and end and (end - start) > datetime.timedelta(days=62):
+            self.add_error(
+                "period_end", _("A period longer than two months is not a bulletin period.")
+            )
+        return cleaned

@@ -1,0 +1,50 @@
+"""Workflow steps that span models: typed, keyword-only functions named <entity>_<action>.
+
+issues.py      numbering, creating an issue, the issue workflow
+submissions.py the department items' workflow
+pdf.py         the printable PDF and the frozen PDF of an issued issue
+"""
+
+from bulletin.services.issues import (
+    issue_approve,
+    issue_create,
+    issue_issue,
+    issue_return,
+    issue_send_to_review,
+    issue_start_editing,
+    next_issue_numbers,
+)
+from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf
+from bulletin.services.submissions import (
+    Conflict,
+    WorkflowError,
+    submission_accept,
+    submission_create,
+    submission_not_use,
+    submission_return,
+    submission_submit,
+    submission_update,
+    submission_withdraw,
+)
+
+__all__ = [
+    "Conflict",
+    "StoredPdfError",
+    "WorkflowError",
+    "issue_approve",
+    "issue_create",
+    "issue_issue",
+    "issue_pdf",
+    "issue_return",
+    "issue_send_to_review",
+    "issue_start_editing",
+    "next_issue_numbers",
+    "read_stored_pdf",
+    "submission_accept",
+    "submission_create",
+    "submission_not_use",
+    "submission_return",
+    "submission_submit",
+    "submission_update",
+    "submission_withdraw",
+]

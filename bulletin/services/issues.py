@@ -1,0 +1,169 @@
+"""Issues: numbering, creation and the issue workflow."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bulletin.models import Issue, IssueTransition, Section, Series, Submission
+from bulletin.services.submissions import Conflict, WorkflowError
+
+logger = logging.getLogger(__name__)
+
+
+def next_issue_numbers(*, series: Series, year: int) -> tuple[int, int]:
+    """The (yearly number, total number) the next issue of `series` in `year` gets.
+
+    The yearly number restarts at 1 each 1 January; the total number never restarts.
+    A series that moved in from paper continues from its opening numbers.
+    """
+    numbers = series.issues.aggregate(total=Max("total_number"))
+    total = (numbers["total"] or series.opening_total_number - 1) + 1
+    in_year = series.issues.filter(year=year).aggregate(n=Max("number"))["n"]
+    if in_year is None:
+        in_year = series.opening_year_number - 1 if year == series.opening_year else 0
+    return in_year + 1, total
+
+
+def issue_create(
+    *,
+    series: Series,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    year: int | None = None,
+    column_title: str = "",
+) -> Issue:
+    """Open the next issue of a series, numbered automatically.
+
+    Two editors creating issues at once must not get the same number: the series row
+    is locked (SELECT … FOR UPDATE on PostgreSQL) so creations of one series queue up,
+    and the unique constraints catch anything that slips past.
+    """
+    if year is None:
+        year = (period_end or period_start or datetime.date.today()).year
+    with transaction.atomic():
+        locked = Series.objects.select_for_update().get(pk=series.pk)
+        number, total = next_issue_numbers(series=locked, year=year)
+        issue = Issue.objects.create(
+            series=locked,
+            year=year,
+            number=number,
+            total_number=total,
+            period_start=period_start,
+            period_end=period_end,
+            column_title=column_title,
+            report_to=locked.default_report_to,
+            send_to=locked.default_send_to,
+            distribute_to=locked.default_distribute_to,
+            print_count=locked.default_print_count,
+        )
+        # The series' outline is this issue's starting point; the editor changes it.
+        kinds = set(Section.Kind.values)
+        Section.objects.bulk_create(
+            Section(
+                issue=issue,
+                position=position,
+                title=str(entry.get("title", ""))[:200],
+                level=min(max(int(entry.get("level", 1)), 1), 4),
+                kind=entry.get("kind") if entry.get("kind") in kinds else Section.Kind.FREE,
+            )
+            for position, entry in enumerate(locked.default_outline or [], start=1)
+            if isinstance(entry, dict)
+        )
+        return issue
+
+
+# --- the issue workflow ---------------------------------------------------------------
+
+
+def _move_issue(*, issue: Issue, by, old: set[str], new: str, comment: str = "", **fields) -> Issue:
+    if issue.status not in old:
+        raise WorkflowError(
+            _("The issue is %(status)s and cannot be changed that way.")
+            % {"status": issue.get_status_display()}
+        )
+    with transaction.atomic():
+        changed = Issue.objects.filter(pk=issue.pk, status=issue.status).update(
+            status=new, updated_at=timezone.now(), **fields
+        )
+        if not changed:
+            raise Conflict(_("Someone else has just changed this issue. Reload the page."))
+        IssueTransition.objects.create(
+            issue=issue, actor=by, from_status=issue.status, to_status=new, comment=comment
+        )
+    issue.refresh_from_db()
+    return issue
+
+
+def issue_start_editing(*, issue: Issue, by) -> Issue:
+    """Close the collection: the editor assembles (late items can still be added)."""
+    return _move_issue(issue=issue, by=by, old={Issue.Status.COLLECTING}, new=Issue.Status.EDITING)
+
+
+def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
+    pending = Submission.objects.filter(
+        section__issue=issue,
+        status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
+    ).count()
+    if pending:
+        raise WorkflowError(
+            _(
+                "%(count)d item(s) are still waiting for a decision (accept, return or "
+                "not use): the issue cannot go to review."
+            )
+            % {"count": pending}
+        )
+    return _move_issue(
+        issue=issue,
+        by=by,
+        old={Issue.Status.COLLECTING, Issue.Status.EDITING},
+        new=Issue.Status.REVIEW,
+        comment=comment,
+    )
+
+
+def issue_return(*, issue: Issue, by, comment: str) -> Issue:
+    if not comment.strip():
+        raise WorkflowError(_("Say what the editor should change."))
+    return _move_issue(
+        issue=issue,
+        by=by,
+        old={Issue.Status.REVIEW},
+        new=Issue.Status.EDITING,
+        comment=comment.strip(),
+    )
+
+
+def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
+    """签发: the approver signs the issue off; 印发日期 is the day of sign-off."""
+    now = timezone.now()
+    return _move_issue(
+        issue=issue,
+        by=by,
+        old={Issue.Status.REVIEW},
+        new=Issue.Status.APPROVED,
+        comment=comment,
+        approved_by=by,
+        approved_at=now,
+        issue_date=timezone.localdate(now),
+    )
+
+
+def issue_issue(*, issue: Issue, by) -> Issue:
+    """印发: the issue is frozen; its PDF is rendered and stored once, after commit."""
+    from bulletin.services.pdf import issue_pdf
+
+    issue = _move_issue(issue=issue, by=by, old={Issue.Status.APPROVED}, new=Issue.Status.ISSUED)
+
+    def store_pdf() -> None:
+        try:
+            issue_pdf(issue=Issue.objects.select_related("series").get(pk=issue.pk))
+        except Exception:
+            # The first download renders it instead; the issue is issued either way.
+            logger.exception("PDF of issued issue %s not stored at issuing", issue.pk)
+
+    transaction.on_commit(store_pdf)
+    return issue

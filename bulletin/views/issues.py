@@ -1,0 +1,215 @@
+import datetime
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bulletin import services
+from bulletin.access import get_issue_for_user, require_role
+from bulletin.forms import CallForm, CommentForm, IssueCreateForm, ReturnForm
+from bulletin.models import Issue, IssueTransition, Section, Series, Submission
+from bulletin.rendering import bulletin_context, pdf_filename
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def issue_list(request):
+    issues = Issue.objects.visible_to(request.user).select_related("series")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        issues = issues.filter(year=int(year))
+    page = Paginator(issues, 25).get_page(request.GET.get("page"))
+    return render(request, "bulletin/issue_list.html", {"page": page, "year": year})
+
+
+@login_required
+def issue_detail(request, pk: int):
+    issue = get_issue_for_user(request, pk)
+    context = bulletin_context(issue)
+    context["transitions"] = IssueTransition.objects.filter(issue=issue).select_related("actor")
+    context["comment_form"] = CommentForm()
+    context["call_form"] = CallForm()
+    context["pending"] = Submission.objects.filter(
+        section__issue=issue, status=Submission.Status.SUBMITTED
+    ).count()
+    return render(request, "bulletin/issue_detail.html", context)
+
+
+def _default_period(series: Series) -> tuple[datetime.date, datetime.date]:
+    """The week after the series' last issue, or the current week."""
+    last = series.issues.exclude(period_end=None).order_by("-period_end").first()
+    start = (
+        last.period_end + datetime.timedelta(days=1)
+        if last
+        else datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
+    )
+    while start.weekday() >= 5:  # a period starts on a working day
+        start += datetime.timedelta(days=1)
+    return start, start + datetime.timedelta(days=4 - start.weekday())
+
+
+@login_required
+def issue_create(request):
+    require_role(request.user, "editor")
+    series = Series.objects.first()
+    if request.method == "POST":
+        form = IssueCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            issue = services.issue_create(
+                series=data["series"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                column_title=data["column_title"],
+            )
+            messages.success(request, _("Issue %(label)s opened.") % {"label": issue.label})
+            return redirect("bulletin:issue_detail", pk=issue.pk)
+    else:
+        initial = {"series": series}
+        if series:
+            initial["period_start"], initial["period_end"] = _default_period(series)
+        form = IssueCreateForm(initial=initial)
+    return render(request, "bulletin/issue_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+def issue_pdf_download(request, pk: int):
+    issue = get_issue_for_user(request, pk)
+    try:
+        pdf = services.issue_pdf(issue=issue)
+    except Exception:
+        # Rendering reads only: the issue is untouched, so the editor can fix the
+        # content and try again; the details go to the log for the administrator.
+        logger.exception("PDF of issue %s could not be produced", issue.pk)
+        messages.error(
+            request,
+            _(
+                "The PDF could not be produced. The issue is unchanged; please try again "
+                "later or tell the administrator."
+            ),
+        )
+        return redirect("bulletin:issue_detail", pk=issue.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf_filename(issue)
+    )
+    response["Content-Length"] = str(len(pdf))
+    return response
+
+
+@login_required
+def review_queue(request, pk: int):
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk)
+    sections = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).prefetch_related(
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.filter(status=Submission.Status.SUBMITTED)
+            .select_related("department")
+            .order_by("submitted_at", "pk"),
+            to_attr="waiting",
+        )
+    )
+    return render(
+        request,
+        "bulletin/review_queue.html",
+        {
+            "issue": issue,
+            "sections": [section for section in sections if section.waiting],
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _issue_step(request, pk: int, role: str, step, done: str, **kwargs):
+    require_role(request.user, role)
+    issue = get_issue_for_user(request, pk)
+    try:
+        step(issue=issue, by=request.user, **kwargs)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("bulletin:issue_detail", pk=issue.pk)
+
+
+def _comment(request) -> str:
+    form = CommentForm(request.POST)
+    return form.cleaned_data["comment"].strip() if form.is_valid() else ""
+
+
+@require_POST
+@login_required
+def issue_start_editing(request, pk: int):
+    return _issue_step(
+        request, pk, "editor", services.issue_start_editing, _("Collection closed: editing.")
+    )
+
+
+@require_POST
+@login_required
+def issue_send_to_review(request, pk: int):
+    return _issue_step(
+        request,
+        pk,
+        "editor",
+        services.issue_send_to_review,
+        _("Sent to the approver for sign-off."),
+        comment=_comment(request),
+    )
+
+
+@require_POST
+@login_required
+def issue_approve(request, pk: int):
+    return _issue_step(
+        request, pk, "approver", services.issue_approve, _("Approved."), comment=_comment(request)
+    )
+
+
+@require_POST
+@login_required
+def issue_return(request, pk: int):
+    return _issue_step(
+        request,
+        pk,
+        "approver",
+        services.issue_return,
+        _("Returned to the editor."),
+        comment=_comment(request),
+    )
+
+
+@require_POST
+@login_required
+def issue_issue(request, pk: int):
+    return _issue_step(
+        request, pk, "editor", services.issue_issue, _("Issued: the bulletin is final.")
+    )
+
+
+@require_POST
+@login_required
+def section_call(request, pk: int):
+    require_role(request.user, "editor")
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    get_issue_for_user(request, section.issue_id, for_change=True)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        section.call_deadline = form.cleaned_data["deadline"]
+        section.save(update_fields=["call_deadline"])
+        messages.success(
+            request, _("Departments can now send items to %(title)s.") % {"title": section.title}
+        )
+    else:
+        messages.error(request, _("Give a valid deadline."))
+    return redirect("bulletin:issue_detail", pk=section.issue_id)

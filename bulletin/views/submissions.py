@@ -1,0 +1,198 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bulletin import services
+from bulletin.access import get_submission_for_user, require_department_staff, require_role
+from bulletin.diff import char_diff, has_changes
+from bulletin.forms import ReturnForm, SubmissionForm
+from bulletin.models import Issue, Section, Submission
+
+
+@login_required
+def my_department(request):
+    """我的部门: the open calls and the department's own items."""
+    require_department_staff(request.user)
+    department = request.user.department
+    calls = (
+        Section.objects.filter(
+            call_deadline__isnull=False, issue__status__in=Issue.TAKES_SUBMISSIONS
+        )
+        .select_related("issue__series")
+        .order_by("call_deadline")
+    )
+    items = (
+        Submission.objects.for_department(department)
+        .select_related("section__issue__series")
+        .order_by("-updated_at")
+    )
+    return render(
+        request,
+        "bulletin/my_department.html",
+        {"department": department, "calls": calls, "items": items},
+    )
+
+
+@login_required
+def submission_new(request, pk: int):
+    require_department_staff(request.user)
+    section = get_object_or_404(
+        Section.objects.select_related("issue__series").filter(
+            call_deadline__isnull=False, issue__status__in=Issue.TAKES_SUBMISSIONS
+        ),
+        pk=pk,
+    )
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.submission_create(
+                section=section,
+                department=request.user.department,
+                author=request.user,
+                headline=form.cleaned_data["headline"],
+                body=form.cleaned_data["body"],
+                submit=request.POST.get("action") == "submit",
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _saved_message(item))
+            return redirect("bulletin:submission_detail", pk=item.pk)
+    return render(request, "bulletin/submission_form.html", {"form": form, "section": section})
+
+
+def _saved_message(item: Submission) -> str:
+    if item.status == Submission.Status.SUBMITTED:
+        return _("Submitted to the editors.")
+    return _("Saved as a draft. It reaches the editors when you submit it.")
+
+
+@login_required
+def submission_edit(request, pk: int):
+    item = get_submission_for_user(request, pk, for_change=True)
+    if not request.user.is_department_staff:
+        # Editors change an item's text while accepting it, in the review queue.
+        return redirect("bulletin:review_queue", pk=item.section.issue_id)
+    # Not bound to the instance: the form must not overwrite the object it compares with.
+    form = SubmissionForm(
+        request.POST or None,
+        initial={"headline": item.headline, "body": item.body, "version": item.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_update(
+                submission=item,
+                by=request.user,
+                headline=form.cleaned_data["headline"],
+                body=form.cleaned_data["body"],
+                version=form.cleaned_data["version"] or item.version,
+            )
+            if request.POST.get("action") == "submit":
+                services.submission_submit(submission=item, by=request.user)
+        except services.WorkflowError as exc:
+            # The form keeps what the user typed.
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _saved_message(item))
+            return redirect("bulletin:submission_detail", pk=item.pk)
+    return render(
+        request,
+        "bulletin/submission_form.html",
+        {"form": form, "section": item.section, "item": item},
+    )
+
+
+@login_required
+def submission_detail(request, pk: int):
+    item = get_submission_for_user(request, pk)
+    changed = item.status == Submission.Status.ACCEPTED and has_changes(item.sent_text, item.text)
+    return render(
+        request,
+        "bulletin/submission_detail.html",
+        {
+            "item": item,
+            "diff": char_diff(item.sent_text, item.text) if changed else None,
+            "transitions": item.transitions.select_related("actor"),
+            "versions": item.versions.select_related("saved_by"),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _step(request, pk: int, step, done: str, *, for_change=False, **kwargs):
+    item = get_submission_for_user(request, pk, for_change=for_change)
+    try:
+        step(submission=item, by=request.user, **kwargs)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return item
+
+
+@require_POST
+@login_required
+def submission_submit(request, pk: int):
+    require_department_staff(request.user)
+    item = _step(request, pk, services.submission_submit, _("Submitted."), for_change=True)
+    return redirect("bulletin:submission_detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def submission_withdraw(request, pk: int):
+    require_department_staff(request.user)
+    item = _step(request, pk, services.submission_withdraw, _("Withdrawn: it is a draft again."))
+    return redirect("bulletin:submission_detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def submission_accept(request, pk: int):
+    require_role(request.user, "editor")
+    item = get_submission_for_user(request, pk, for_change=True)
+    form = SubmissionForm(request.POST)
+    edits = {}
+    if "headline" in request.POST or "body" in request.POST:
+        if not form.is_valid():
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+            return redirect("bulletin:review_queue", pk=item.section.issue_id)
+        edits = {
+            "headline": form.cleaned_data["headline"],
+            "body": form.cleaned_data["body"],
+            "version": form.cleaned_data["version"] or item.version,
+        }
+    _step(request, pk, services.submission_accept, _("Accepted."), for_change=True, **edits)
+    return redirect("bulletin:review_queue", pk=item.section.issue_id)
+
+
+@require_POST
+@login_required
+def submission_return(request, pk: int):
+    require_role(request.user, "editor")
+    item = get_submission_for_user(request, pk, for_change=True)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        _step(
+            request,
+            pk,
+            services.submission_return,
+            _("Returned to the department."),
+            for_change=True,
+            reason=form.cleaned_data["full_reason"],
+        )
+    else:
+        messages.error(request, _("Say why the item is returned."))
+    return redirect("bulletin:review_queue", pk=item.section.issue_id)
+
+
+@require_POST
+@login_required
+def submission_not_use(request, pk: int):
+    require_role(request.user, "editor")
+    item = _step(
+        request, pk, services.submission_not_use, _("Marked as not used."), for_change=True
+    )
+    return redirect("bulletin:review_queue", pk=item.section.issue_id)
