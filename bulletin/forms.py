@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bulletin.models import Series, Submission
+from bulletin.models import InspectionItem, Section, Series, Statistic, Submission
 from bulletin.text import normalize_chinese, normalize_paragraphs
 
 MAX_BODY = 5000
@@ -122,3 +122,56 @@ class IssueCreateForm(forms.Form):
                 "period_end", _("A period longer than two months is not a bulletin period.")
             )
         return cleaned
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "level", "kind", "prose_style"]
+
+    def clean_title(self) -> str:
+        return normalize_chinese(self.cleaned_data["title"])
+
+    def clean_level(self) -> int:
+        level = self.cleaned_data["level"]
+        if not 1 <= level <= 4:
+            raise forms.ValidationError(_("The heading level is 1 to 4."))
+        return level
+
+
+class SectionTextForm(forms.Form):
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_body(self) -> str:
+        body = normalize_paragraphs(self.cleaned_data["body"])
+        if len(body) > MAX_BODY * 4:
+            raise forms.ValidationError(_("The text is too long."))
+        return body
+
+
+class BaseStatisticFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        labels = [
+            form.cleaned_data.get("label")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        labels = [label for label in labels if label]
+        if len(labels) != len(set(labels)):
+            raise forms.ValidationError(_("Each measure may appear only once."))
+
+
+StatisticFormSet = forms.modelformset_factory(
+    Statistic,
+    fields=["label", "unit", "value"],
+    formset=BaseStatisticFormSet,
+    extra=3,
+    can_delete=True,
+)
+InspectionFormSet = forms.modelformset_factory(
+    InspectionItem, fields=["topic", "finding", "department"], extra=2, can_delete=True
+)

@@ -213,6 +213,10 @@ class Section(models.Model):
         NEWS = "news", _("news")
         ATTACHMENT = "attachment", _("attachment")
 
+    class ProseStyle(models.TextChoices):
+        PARAGRAPHS = "paragraphs", _("one paragraph per record")
+        ROLLUP = "rollup", _("one sentence for all records")
+
     class ItemStyle(models.TextChoices):
         # The labels are the markers themselves, the same in every language.
         ARABIC = "arabic", "1. 2. 3."
@@ -235,6 +239,17 @@ class Section(models.Model):
     item_style = models.CharField(
         _("item numbering"), max_length=10, choices=ItemStyle.choices, default=ItemStyle.ARABIC
     )
+    # The prose last generated from the section's records (leader visits, inspection,
+    # statistics); when the text differs from it, the editor has changed it by hand.
+    generated_body = models.TextField(_("generated text"), blank=True)
+    prose_style = models.CharField(
+        _("generated text style"),
+        max_length=12,
+        choices=ProseStyle.choices,
+        default=ProseStyle.PARAGRAPHS,
+        help_text=_("Leader visits: a numbered paragraph each, or one sentence naming all."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
     call_deadline = models.DateTimeField(
         _("submission deadline"),
         null=True,
@@ -594,3 +609,48 @@ class IssueTransition(Transition):
     @property
     def to_label(self) -> str:
         return Issue.Status(self.to_status).label
+
+
+class Statistic(models.Model):
+    """One figure of an issue's service statistics for its period (本周 受理 514 件)."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="statistics"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(_("measure"), max_length=20, help_text=_("e.g. 咨询, 受理, 办结"))
+    unit = models.CharField(_("unit"), max_length=10, default="件", help_text=_("件 or 人次"))
+    value = models.PositiveIntegerField(_("this period"))
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "label"], name="statistic_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.value}{self.unit}"
+
+
+class StatisticOpening(models.Model):
+    """Year-to-date totals from before the first issue kept here (an opening balance)."""
+
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="openings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    label = models.CharField(_("measure"), max_length=20)
+    value = models.PositiveIntegerField(_("opening balance"))
+
+    class Meta:
+        ordering = ["series", "year", "label"]
+        verbose_name = _("opening balance")
+        verbose_name_plural = _("opening balances")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year", "label"], name="opening_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.label} {self.value}"

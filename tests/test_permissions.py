@@ -65,6 +65,9 @@ PAGES = [
     ("bulletin:submission_detail", "other", [302, 404, 200, 200, 404]),
     ("bulletin:submission_edit", "own", [302, 200, 302, 403, 404]),
     ("bulletin:submission_edit", "other", [302, 404, 302, 403, 404]),
+    ("bulletin:assemble", "issue", [302, 403, 200, 403, 403]),
+    ("bulletin:section_text", "section", [302, 403, 200, 403, 403]),
+    ("bulletin:section_records", "section", [302, 403, 302, 403, 403]),
 ]
 CASES = [
     (name, obj, role, expected[i])
@@ -94,6 +97,12 @@ ACTIONS = [
     ("bulletin:issue_return", "issue"),
     ("bulletin:issue_issue", "issue"),
     ("bulletin:section_call", "section"),
+    ("bulletin:section_add", "issue"),
+    ("bulletin:section_edit", "section"),
+    ("bulletin:section_delete", "section"),
+    ("bulletin:section_move", "section"),
+    ("bulletin:section_generate", "section"),
+    ("bulletin:submission_move", "own"),
 ]
 
 
@@ -131,6 +140,9 @@ def test_staff_cannot_act_on_another_departments_item(client, world, name):
         ("bulletin:issue_issue", "approver"),
         ("bulletin:issue_send_to_review", "clerk"),
         ("bulletin:section_call", "scorer"),
+        ("bulletin:section_delete", "clerk"),
+        ("bulletin:section_generate", "approver"),
+        ("bulletin:submission_move", "clerk"),
     ],
 )
 def test_actions_need_the_right_role(client, world, name, role):

@@ -2,6 +2,7 @@
 
 issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
+sections.py    assembling an issue: outline, the centre's text, generated prose, order
 pdf.py         the printable PDF and the frozen PDF of an issued issue
 """
 
@@ -15,6 +16,16 @@ from bulletin.services.issues import (
     next_issue_numbers,
 )
 from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf
+from bulletin.services.sections import (
+    NeedsConfirmation,
+    section_add,
+    section_delete,
+    section_generate,
+    section_move,
+    section_save_text,
+    section_update,
+    submission_move,
+)
 from bulletin.services.submissions import (
     Conflict,
     WorkflowError,
@@ -29,6 +40,7 @@ from bulletin.services.submissions import (
 
 __all__ = [
     "Conflict",
+    "NeedsConfirmation",
     "StoredPdfError",
     "WorkflowError",
     "issue_approve",
@@ -40,8 +52,15 @@ __all__ = [
     "issue_start_editing",
     "next_issue_numbers",
     "read_stored_pdf",
+    "section_add",
+    "section_delete",
+    "section_generate",
+    "section_move",
+    "section_save_text",
+    "section_update",
     "submission_accept",
     "submission_create",
+    "submission_move",
     "submission_not_use",
     "submission_return",
     "submission_submit",

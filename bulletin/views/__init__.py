@@ -1,3 +1,14 @@
+from bulletin.views.assembly import (
+    assemble,
+    section_add,
+    section_delete,
+    section_edit,
+    section_generate,
+    section_move,
+    section_records,
+    section_text,
+    submission_move,
+)
 from bulletin.views.issues import (
     issue_approve,
     issue_create,
@@ -24,6 +35,7 @@ from bulletin.views.submissions import (
 )
 
 __all__ = [
+    "assemble",
     "issue_approve",
     "issue_create",
     "issue_detail",
@@ -35,10 +47,18 @@ __all__ = [
     "issue_start_editing",
     "my_department",
     "review_queue",
+    "section_add",
     "section_call",
+    "section_delete",
+    "section_edit",
+    "section_generate",
+    "section_move",
+    "section_records",
+    "section_text",
     "submission_accept",
     "submission_detail",
     "submission_edit",
+    "submission_move",
     "submission_new",
     "submission_not_use",
     "submission_return",

@@ -1,0 +1,132 @@
+"""Assembling an issue: its outline, the centre's own text, generated prose, order."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from bulletin import generate
+from bulletin.models import Issue, Section, Submission
+from bulletin.services.submissions import Conflict, WorkflowError
+
+
+def _editable(issue: Issue) -> None:
+    if issue.status not in Issue.TAKES_SUBMISSIONS:
+        raise WorkflowError(_("Nothing can be changed in an issue in review or later."))
+
+
+def section_add(*, issue: Issue, title: str, level: int, kind: str) -> Section:
+    _editable(issue)
+    with transaction.atomic():
+        last = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).aggregate(m=Max("position"))
+        position = (last["m"] or 0) + 1
+        # Attachments stay at the end: make room before them.
+        for section in issue.sections.filter(position__gte=position).order_by("-position"):
+            Section.objects.filter(pk=section.pk).update(position=F("position") + 1)
+        return Section.objects.create(
+            issue=issue, position=position, title=title, level=level, kind=kind
+        )
+
+
+def section_update(
+    *, section: Section, title: str, level: int, kind: str, prose_style: str
+) -> Section:
+    _editable(section.issue)
+    section.title, section.level, section.kind = title, level, kind
+    section.prose_style = prose_style
+    section.save(update_fields=["title", "level", "kind", "prose_style"])
+    return section
+
+
+def section_delete(*, section: Section) -> None:
+    _editable(section.issue)
+    if section.submissions.exists():
+        raise WorkflowError(
+            _("This section holds department items: move or mark them not used first.")
+        )
+    section.delete()
+
+
+def _swap(model, items: list, index: int, other: int) -> None:
+    """Exchange two rows' positions without breaking (issue, position) uniqueness."""
+    a, b = items[index], items[other]
+    with transaction.atomic():
+        model.objects.filter(pk=a.pk).update(position=0)
+        model.objects.filter(pk=b.pk).update(position=a.position)
+        model.objects.filter(pk=a.pk).update(position=b.position)
+
+
+def section_move(*, section: Section, direction: int) -> None:
+    _editable(section.issue)
+    siblings = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        _swap(Section, siblings, index, other)
+
+
+def submission_move(*, submission: Submission, direction: int) -> None:
+    _editable(submission.section.issue)
+    items = list(submission.section.submissions.order_by("position", "pk"))
+    # Positions may be equal after imports: number them first.
+    for n, item in enumerate(items, start=1):
+        if item.position != n:
+            Submission.objects.filter(pk=item.pk).update(position=n)
+            item.position = n
+    index = next(i for i, s in enumerate(items) if s.pk == submission.pk)
+    other = index + direction
+    if 0 <= other < len(items):
+        a, b = items[index], items[other]
+        with transaction.atomic():
+            Submission.objects.filter(pk=a.pk).update(position=b.position)
+            Submission.objects.filter(pk=b.pk).update(position=a.position)
+
+
+def section_save_text(*, section: Section, body: str, version: int) -> Section:
+    """The editor's text for a section, refused when someone saved in between."""
+    _editable(section.issue)
+    changed = Section.objects.filter(pk=section.pk, version=version).update(
+        body=body, version=F("version") + 1
+    )
+    if not changed:
+        raise Conflict(
+            _(
+                "Someone else saved this section while you were editing it. Your text is "
+                "still in the form: copy it, reload the page and apply it again."
+            )
+        )
+    section.body, section.version = body, version + 1
+    return section
+
+
+def section_generate(*, section: Section, overwrite: bool = False) -> generate.Generated:
+    """Write the section's prose from its records; never over a hand edit unless asked."""
+    _editable(section.issue)
+    if generate.is_hand_edited(section) and not overwrite:
+        raise generate_needs_confirmation(section)
+    generated = generate.generate_section(section)
+    with transaction.atomic():
+        Section.objects.filter(pk=section.pk).update(
+            body=generated.text, generated_body=generated.text, version=F("version") + 1
+        )
+        if section.kind == Section.Kind.LEADER_VISITS:
+            generate.visits_for(section.issue).filter(issue__isnull=True).update(
+                issue=section.issue
+            )
+    section.refresh_from_db()
+    return generated
+
+
+class NeedsConfirmation(WorkflowError):
+    """The text was changed by hand since it was generated."""
+
+
+def generate_needs_confirmation(section: Section) -> NeedsConfirmation:
+    return NeedsConfirmation(
+        _(
+            "The text of %(title)s was changed by hand since it was generated. "
+            "Regenerating replaces those changes."
+        )
+        % {"title": section.title}
+    )

@@ -1,0 +1,203 @@
+"""The editor's assembly page: outline, order, the centre's text, generated prose."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bulletin import generate, services
+from bulletin.access import get_issue_for_user, get_submission_for_user, require_role
+from bulletin.diff import char_diff
+from bulletin.forms import InspectionFormSet, SectionForm, SectionTextForm, StatisticFormSet
+from bulletin.models import Section, Submission, number_sections
+
+
+def _section_for_editor(request, pk: int) -> Section:
+    require_role(request.user, "editor")
+    section = get_object_or_404(Section.objects.select_related("issue__series"), pk=pk)
+    get_issue_for_user(request, section.issue_id, for_change=True)
+    return section
+
+
+def _back(section: Section):
+    return redirect(f"/issues/{section.issue_id}/assemble/#section-{section.pk}")
+
+
+@login_required
+def assemble(request, pk: int):
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk, for_change=True)
+    sections = issue.sections.prefetch_related(
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.accepted()
+            .select_related("department")
+            .order_by("position", "pk"),
+            to_attr="accepted_items",
+        )
+    )
+    rows = [
+        (section, marker, SectionForm(instance=section, prefix=f"s{section.pk}"))
+        for section, marker in number_sections(sections)
+        if section.kind != Section.Kind.ATTACHMENT
+    ]
+    return render(
+        request,
+        "bulletin/assemble.html",
+        {
+            "issue": issue,
+            "rows": rows,
+            "new_form": SectionForm(prefix="new"),
+            "generated_kinds": generate.GENERATED_KINDS,
+        },
+    )
+
+
+@require_POST
+@login_required
+def section_add(request, pk: int):
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk, for_change=True)
+    form = SectionForm(request.POST, prefix="new")
+    if form.is_valid():
+        try:
+            services.section_add(
+                issue=issue,
+                title=form.cleaned_data["title"],
+                level=form.cleaned_data["level"],
+                kind=form.cleaned_data["kind"],
+            )
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Section added."))
+    else:
+        messages.error(request, _("Give the new section a title, a level of 1 to 4 and a kind."))
+    return redirect("bulletin:assemble", pk=issue.pk)
+
+
+@require_POST
+@login_required
+def section_edit(request, pk: int):
+    section = _section_for_editor(request, pk)
+    form = SectionForm(request.POST, instance=Section.objects.get(pk=section.pk), prefix=f"s{pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        services.section_update(
+            section=section,
+            title=data["title"],
+            level=data["level"],
+            kind=data["kind"],
+            prose_style=data["prose_style"],
+        )
+        messages.success(request, _("Section saved."))
+    else:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return _back(section)
+
+
+@require_POST
+@login_required
+def section_delete(request, pk: int):
+    section = _section_for_editor(request, pk)
+    try:
+        services.section_delete(section=section)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return _back(section)
+    messages.success(request, _("Section deleted."))
+    return redirect("bulletin:assemble", pk=section.issue_id)
+
+
+@require_POST
+@login_required
+def section_move(request, pk: int):
+    section = _section_for_editor(request, pk)
+    services.section_move(section=section, direction=-1 if request.POST.get("to") == "up" else 1)
+    return _back(section)
+
+
+@require_POST
+@login_required
+def submission_move(request, pk: int):
+    require_role(request.user, "editor")
+    item = get_submission_for_user(request, pk, for_change=True)
+    services.submission_move(submission=item, direction=-1 if request.POST.get("to") == "up" else 1)
+    return _back(item.section)
+
+
+@login_required
+def section_text(request, pk: int):
+    section = _section_for_editor(request, pk)
+    form = SectionTextForm(
+        request.POST or None, initial={"body": section.body, "version": section.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_save_text(
+                section=section,
+                body=form.cleaned_data["body"],
+                version=form.cleaned_data["version"],
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))  # the typed text stays in the form
+        else:
+            messages.success(request, _("Text saved."))
+            return _back(section)
+    return render(request, "bulletin/section_text.html", {"section": section, "form": form})
+
+
+@require_POST
+@login_required
+def section_generate(request, pk: int):
+    section = _section_for_editor(request, pk)
+    try:
+        generated = services.section_generate(
+            section=section, overwrite=request.POST.get("overwrite") == "1"
+        )
+    except services.NeedsConfirmation as exc:
+        return render(
+            request,
+            "bulletin/section_regenerate.html",
+            {
+                "section": section,
+                "message": str(exc),
+                "diff": char_diff(section.generated_body, section.body),
+            },
+        )
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return _back(section)
+    for warning in generated.warnings:
+        messages.warning(request, warning)
+    messages.success(request, _("Text generated from the records; it can still be edited."))
+    return _back(section)
+
+
+@login_required
+def section_records(request, pk: int):
+    """The figures of a statistics section or the findings of an inspection section."""
+    section = _section_for_editor(request, pk)
+    if section.kind == Section.Kind.STATISTICS:
+        formset_class, queryset = StatisticFormSet, section.issue.statistics.all()
+    elif section.kind == Section.Kind.INSPECTION:
+        formset_class = InspectionFormSet
+        queryset = section.issue.inspection_items.select_related("department")
+    else:
+        return _back(section)
+    formset = formset_class(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        records = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for position, record in enumerate(records):
+            record.issue = section.issue
+            record.position = record.position or position
+            record.save()
+        messages.success(request, _("Records saved. Generate the text to use them."))
+        return _back(section)
+    return render(
+        request, "bulletin/section_records.html", {"section": section, "formset": formset}
+    )
