@@ -5,8 +5,12 @@ from bulletin.models import (
     Issue,
     IssueTransition,
     LeaderVisit,
+    Notice,
+    RecipientGroup,
     Section,
     Series,
+    Statistic,
+    StatisticOpening,
     Submission,
     SubmissionTransition,
     SubmissionVersion,
@@ -101,3 +105,33 @@ class IssueTransitionAdmin(admin.ModelAdmin):
     list_filter = ["to_status", "at"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["issue__series", "actor"]
+
+
+@admin.register(RecipientGroup)
+class RecipientGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "print_count"]
+    search_fields = ["name", "report_to", "send_to", "distribute_to"]
+    filter_horizontal = ["departments"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "issue", "created_at", "read_at", "opened_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["message", "user__username"]
+    list_select_related = ["user", "issue__series"]
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ["issue", "label", "value", "unit"]
+    list_filter = ["label", "issue__year"]
+    search_fields = ["label"]
+    list_select_related = ["issue__series"]
+
+
+@admin.register(StatisticOpening)
+class StatisticOpeningAdmin(admin.ModelAdmin):
+    list_display = ["series", "year", "label", "value"]
+    list_filter = ["series", "year"]
+    search_fields = ["label"]

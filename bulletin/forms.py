@@ -4,7 +4,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bulletin.models import InspectionItem, Section, Series, Statistic, Submission
+from bulletin.models import (
+    InspectionItem,
+    Issue,
+    LeaderVisit,
+    Section,
+    Series,
+    Statistic,
+    Submission,
+)
 from bulletin.text import normalize_chinese, normalize_paragraphs
 
 MAX_BODY = 5000
@@ -175,3 +183,83 @@ StatisticFormSet = forms.modelformset_factory(
 InspectionFormSet = forms.modelformset_factory(
     InspectionItem, fields=["topic", "finding", "department"], extra=2, can_delete=True
 )
+
+
+class IssueForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Issue
+        fields = [
+            "period_start",
+            "period_end",
+            "column_title",
+            "recipient_group",
+            "report_to",
+            "send_to",
+            "distribute_to",
+            "print_count",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "report_to": forms.Textarea(attrs={"rows": 2}),
+            "send_to": forms.Textarea(attrs={"rows": 2}),
+            "distribute_to": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("report_to", "send_to", "distribute_to", "column_title"):
+            if name in cleaned:
+                cleaned[name] = normalize_chinese(cleaned[name] or "")
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        count = cleaned.get("print_count")
+        if count is not None and count > 100000:
+            self.add_error("print_count", _("That is more copies than any print run."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service saves with a version check; the model instance stays as loaded.
+        pass
+
+
+class LeaderVisitForm(forms.ModelForm):
+    class Meta:
+        model = LeaderVisit
+        fields = ["date", "leader_name", "leader_title", "activity"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "activity": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["leader_title"].widget.attrs["placeholder"] = "党组成员、副厅长"
+        self.fields["activity"].widget.attrs["placeholder"] = "到省政务服务大厅窗口调研值守，……"
+
+    def clean_leader_name(self) -> str:
+        return normalize_chinese(self.cleaned_data["leader_name"])
+
+    def clean_leader_title(self) -> str:
+        return normalize_chinese(self.cleaned_data["leader_title"])
+
+    def clean_activity(self) -> str:
+        return normalize_paragraphs(self.cleaned_data["activity"])[:MAX_BODY]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > datetime.date.today() + datetime.timedelta(days=1):
+            raise forms.ValidationError(_("A visit cannot be in the future."))
+        return date

@@ -117,6 +117,16 @@ class Issue(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
     )
+    recipient_group = models.ForeignKey(
+        "RecipientGroup",
+        verbose_name=_("recipient group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issues",
+        help_text=_("Fills the 报/送/发 lines and the print count; they can be changed here."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -654,3 +664,73 @@ class StatisticOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.label} {self.value}"
+
+
+class RecipientGroup(models.Model):
+    """A reusable distribution: the 报/送/发 lines, the print count, who gets notified."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    report_to = models.TextField(_("报 line"), blank=True)
+    send_to = models.TextField(_("送 line"), blank=True)
+    distribute_to = models.TextField(_("发 line"), blank=True)
+    print_count = models.PositiveIntegerField(_("print count"), null=True, blank=True)
+    departments = models.ManyToManyField(
+        "departments.Department",
+        verbose_name=_("departments notified"),
+        blank=True,
+        related_name="recipient_groups",
+        help_text=_("Their staff get a notice with the PDF when an issue is issued."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("recipient group")
+        verbose_name_plural = _("recipient groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """An in-app message: a reminder to send items, or a newly issued bulletin."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder")
+        ISSUED = "issued", _("issued bulletin")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="notices"
+    )
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    opened_at = models.DateTimeField(
+        _("PDF opened at"), null=True, blank=True, help_text=_("When the user opened the PDF.")
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["reminder", "issued"]), name="notice_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:40]

@@ -35,7 +35,7 @@ def fill(issue, departments: int, items: int, status=Submission.Status.ACCEPTED)
                 status=status,
                 position=i,
                 submitted_at=timezone.now(),
-            )  # fmt: skip
+            )
             for i in range(items)
         )
     return section
@@ -53,6 +53,7 @@ def queries(client, url) -> int:
         ("bulletin:assemble", Submission.Status.ACCEPTED),
         ("bulletin:review_queue", Submission.Status.SUBMITTED),
         ("bulletin:issue_detail", Submission.Status.ACCEPTED),
+        ("bulletin:board", Submission.Status.SUBMITTED),
     ],
 )
 def test_page_costs_the_same_queries_for_30_departments_by_5_items(

@@ -68,6 +68,10 @@ PAGES = [
     ("bulletin:assemble", "issue", [302, 403, 200, 403, 403]),
     ("bulletin:section_text", "section", [302, 403, 200, 403, 403]),
     ("bulletin:section_records", "section", [302, 403, 302, 403, 403]),
+    ("bulletin:board", "issue", [302, 403, 200, 403, 403]),
+    ("bulletin:issue_edit", "issue", [302, 403, 200, 403, 403]),
+    ("bulletin:notice_list", "", [302, 200, 200, 200, 200]),
+    ("bulletin:visit_new", "", [302, 200, 403, 403, 403]),
 ]
 CASES = [
     (name, obj, role, expected[i])
@@ -103,6 +107,8 @@ ACTIONS = [
     ("bulletin:section_move", "section"),
     ("bulletin:section_generate", "section"),
     ("bulletin:submission_move", "own"),
+    ("bulletin:section_remind", "section"),
+    ("bulletin:review_bulk", "issue"),
 ]
 
 
@@ -143,6 +149,8 @@ def test_staff_cannot_act_on_another_departments_item(client, world, name):
         ("bulletin:section_delete", "clerk"),
         ("bulletin:section_generate", "approver"),
         ("bulletin:submission_move", "clerk"),
+        ("bulletin:section_remind", "approver"),
+        ("bulletin:review_bulk", "clerk"),
     ],
 )
 def test_actions_need_the_right_role(client, world, name, role):

@@ -163,7 +163,8 @@ def test_issue_page_costs_the_same_queries_whatever_its_size(
     ["departments/department", "departments/user", "bulletin/series", "bulletin/issue",
      "bulletin/section", "bulletin/submission", "bulletin/leadervisit",
      "bulletin/inspectionitem", "bulletin/submissionversion",
-     "bulletin/submissiontransition", "bulletin/issuetransition", "scoring/windowscore"],
+     "bulletin/submissiontransition", "bulletin/issuetransition", "bulletin/recipientgroup",
+     "bulletin/notice", "bulletin/statistic", "bulletin/statisticopening", "scoring/windowscore"],
 )  # fmt: skip
 def test_admin_lists_every_model_with_search(client, admin_user, seeded, model):
     client.force_login(admin_user)

@@ -3,6 +3,7 @@
 issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
 sections.py    assembling an issue: outline, the centre's text, generated prose, order
+notices.py     reminders and notices of issued bulletins
 pdf.py         the printable PDF and the frozen PDF of an issued issue
 """
 
@@ -13,7 +14,14 @@ from bulletin.services.issues import (
     issue_return,
     issue_send_to_review,
     issue_start_editing,
+    issue_update,
     next_issue_numbers,
+)
+from bulletin.services.notices import (
+    departments_missing,
+    issue_remind,
+    notice_open,
+    notify_issued,
 )
 from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf
 from bulletin.services.sections import (
@@ -43,14 +51,19 @@ __all__ = [
     "NeedsConfirmation",
     "StoredPdfError",
     "WorkflowError",
+    "departments_missing",
     "issue_approve",
     "issue_create",
     "issue_issue",
     "issue_pdf",
+    "issue_remind",
     "issue_return",
     "issue_send_to_review",
     "issue_start_editing",
+    "issue_update",
     "next_issue_numbers",
+    "notice_open",
+    "notify_issued",
     "read_stored_pdf",
     "section_add",
     "section_delete",

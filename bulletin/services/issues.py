@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,9 +154,14 @@ def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
 
 def issue_issue(*, issue: Issue, by) -> Issue:
     """印发: the issue is frozen; its PDF is rendered and stored once, after commit."""
+    from bulletin.services.notices import notify_issued
     from bulletin.services.pdf import issue_pdf
 
-    issue = _move_issue(issue=issue, by=by, old={Issue.Status.APPROVED}, new=Issue.Status.ISSUED)
+    with transaction.atomic():
+        issue = _move_issue(
+            issue=issue, by=by, old={Issue.Status.APPROVED}, new=Issue.Status.ISSUED
+        )
+        notify_issued(issue=issue)
 
     def store_pdf() -> None:
         try:
@@ -166,4 +171,31 @@ def issue_issue(*, issue: Issue, by) -> Issue:
             logger.exception("PDF of issued issue %s not stored at issuing", issue.pk)
 
     transaction.on_commit(store_pdf)
+    return issue
+
+
+def issue_update(*, issue: Issue, version: int, **fields) -> Issue:
+    """Save the issue's masthead and distribution data if nobody saved in between.
+
+    Choosing another recipient group fills the 报/送/发 lines and the print count from
+    it, unless the editor changed those in the same form.
+    """
+    if issue.status not in Issue.TAKES_SUBMISSIONS:
+        raise WorkflowError(_("Nothing can be changed in an issue in review or later."))
+    group = fields.get("recipient_group")
+    if group is not None and group.pk != issue.recipient_group_id:
+        for name in ("report_to", "send_to", "distribute_to", "print_count"):
+            if fields.get(name) == getattr(issue, name):
+                fields[name] = getattr(group, name)
+    changed = Issue.objects.filter(pk=issue.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if not changed:
+        raise Conflict(
+            _(
+                "Someone else saved this issue while you were editing it. Your changes are "
+                "still in the form: note them, reload the page and apply them again."
+            )
+        )
+    issue.refresh_from_db()
     return issue

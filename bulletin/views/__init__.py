@@ -9,10 +9,12 @@ from bulletin.views.assembly import (
     section_text,
     submission_move,
 )
+from bulletin.views.board import board, review_bulk, section_remind
 from bulletin.views.issues import (
     issue_approve,
     issue_create,
     issue_detail,
+    issue_edit,
     issue_issue,
     issue_list,
     issue_pdf_download,
@@ -22,6 +24,7 @@ from bulletin.views.issues import (
     review_queue,
     section_call,
 )
+from bulletin.views.notices import notice_list, notice_open
 from bulletin.views.submissions import (
     my_department,
     submission_accept,
@@ -33,12 +36,15 @@ from bulletin.views.submissions import (
     submission_submit,
     submission_withdraw,
 )
+from bulletin.views.visits import visit_form
 
 __all__ = [
     "assemble",
+    "board",
     "issue_approve",
     "issue_create",
     "issue_detail",
+    "issue_edit",
     "issue_issue",
     "issue_list",
     "issue_pdf_download",
@@ -46,6 +52,9 @@ __all__ = [
     "issue_send_to_review",
     "issue_start_editing",
     "my_department",
+    "notice_list",
+    "notice_open",
+    "review_bulk",
     "review_queue",
     "section_add",
     "section_call",
@@ -54,6 +63,7 @@ __all__ = [
     "section_generate",
     "section_move",
     "section_records",
+    "section_remind",
     "section_text",
     "submission_accept",
     "submission_detail",
@@ -64,4 +74,5 @@ __all__ = [
     "submission_return",
     "submission_submit",
     "submission_withdraw",
+    "visit_form",
 ]

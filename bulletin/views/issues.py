@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bulletin import services
 from bulletin.access import get_issue_for_user, require_role
-from bulletin.forms import CallForm, CommentForm, IssueCreateForm, ReturnForm
-from bulletin.models import Issue, IssueTransition, Section, Series, Submission
+from bulletin.forms import CallForm, CommentForm, IssueCreateForm, IssueForm, ReturnForm
+from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
 from bulletin.rendering import bulletin_context, pdf_filename
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ def issue_detail(request, pk: int):
     context["transitions"] = IssueTransition.objects.filter(issue=issue).select_related("actor")
     context["comment_form"] = CommentForm()
     context["call_form"] = CallForm()
+    context["opened"] = issue.notices.filter(kind=Notice.Kind.ISSUED).select_related(
+        "user__department"
+    )
     context["pending"] = Submission.objects.filter(
         section__issue=issue, status=Submission.Status.SUBMITTED
     ).count()
@@ -78,6 +81,25 @@ def issue_create(request):
             initial["period_start"], initial["period_end"] = _default_period(series)
         form = IssueCreateForm(initial=initial)
     return render(request, "bulletin/issue_form.html", {"form": form})
+
+
+@login_required
+def issue_edit(request, pk: int):
+    """Masthead and distribution data: period, column, recipient group, 报/送/发, copies."""
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk, for_change=True)
+    form = IssueForm(request.POST or None, instance=issue)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.issue_update(issue=issue, version=version, **data)
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Issue saved."))
+            return redirect("bulletin:issue_detail", pk=issue.pk)
+    return render(request, "bulletin/issue_edit.html", {"issue": issue, "form": form})
 
 
 @require_GET

@@ -28,10 +28,11 @@ def my_department(request):
         .select_related("section__issue__series")
         .order_by("-updated_at")
     )
+    visits = department.leader_visits.select_related("issue").order_by("-date")[:20]
     return render(
         request,
         "bulletin/my_department.html",
-        {"department": department, "calls": calls, "items": items},
+        {"department": department, "calls": calls, "items": items, "visits": visits},
     )
 
 

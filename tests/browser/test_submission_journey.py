@@ -59,8 +59,9 @@ def test_item_from_clerk_through_return_accept_sign_off_to_issued_pdf(
     # The editor returns it with a reason.
     login(page, base, "editor")
     page.goto(f"{base}/issues/{issue.pk}/review/")
-    page.get_by_label("退回理由", exact=True).fill("请补充检查点位数量。")
-    page.get_by_role("button", name="退回", exact=True).click()
+    card = page.locator(".card", has=page.locator("textarea"))
+    card.get_by_label("退回理由", exact=True).fill("请补充检查点位数量。")
+    card.get_by_role("button", name="退回", exact=True).click()
     expect(page.get_by_text("已退回报送部门。")).to_be_visible()
 
     # The clerk sees the reason, edits and resubmits.

@@ -1,0 +1,111 @@
+"""The editor's overview of who has sent what, reminders, and decisions in bulk."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from bulletin import services
+from bulletin.access import get_issue_for_user, require_role
+from bulletin.forms import ReturnForm
+from bulletin.models import Section, Submission
+from departments.models import Department
+
+# What a cell of the board shows, best state first: one accepted item beats a draft.
+RANK = ["accepted", "submitted", "returned", "not_used", "draft"]
+
+
+@login_required
+def board(request, pk: int):
+    """Departments × sections that call for items: what each has sent, and when."""
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk)
+    sections = list(issue.sections.filter(call_deadline__isnull=False))
+    departments = list(Department.objects.active())
+    cells: dict[tuple[int, int], dict] = {}
+    for item in Submission.objects.filter(section__issue=issue).select_related("section"):
+        key = (item.department_id, item.section_id)
+        cell = cells.setdefault(key, {"status": item.status, "count": 0, "late": False})
+        cell["count"] += 1
+        if RANK.index(item.status) < RANK.index(cell["status"]):
+            cell["status"] = item.status
+        cell["late"] = cell["late"] or item.is_late
+    rows = [
+        (department, [cells.get((department.pk, s.pk), {"status": "missing"}) for s in sections])
+        for department in departments
+    ]
+    missing = {
+        s.pk: sum(
+            1
+            for d in departments
+            if cells.get((d.pk, s.pk), {}).get("status") in (None, "draft", "returned")
+        )
+        for s in sections
+    }
+    return render(
+        request,
+        "bulletin/board.html",
+        {"issue": issue, "sections": sections, "rows": rows, "missing": missing},
+    )
+
+
+@require_POST
+@login_required
+def section_remind(request, pk: int):
+    require_role(request.user, "editor")
+    section = get_object_or_404(Section.objects.select_related("issue__series"), pk=pk)
+    get_issue_for_user(request, section.issue_id, for_change=True)
+    if not section.call_deadline:
+        messages.error(request, _("This section does not call for items."))
+    else:
+        count = services.issue_remind(section=section, by=request.user)
+        messages.success(
+            request,
+            ngettext("%(count)d department reminded.", "%(count)d departments reminded.", count)
+            % {"count": count},
+        )
+    return redirect("bulletin:board", pk=section.issue_id)
+
+
+@require_POST
+@login_required
+def review_bulk(request, pk: int):
+    """Accept or return several items at once (the page asks for confirmation)."""
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk, for_change=True)
+    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    items = list(
+        Submission.objects.filter(
+            pk__in=ids, section__issue=issue, status=Submission.Status.SUBMITTED
+        ).select_related("section__issue")
+    )
+    if not items:
+        messages.error(request, _("Select the items first."))
+        return redirect("bulletin:review_queue", pk=issue.pk)
+    action = request.POST.get("bulk")
+    if action == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the items are returned."))
+            return redirect("bulletin:review_queue", pk=issue.pk)
+    done = 0
+    for item in items:
+        try:
+            if action == "accept":
+                services.submission_accept(submission=item, by=request.user)
+            elif action == "return":
+                services.submission_return(
+                    submission=item, by=request.user, reason=form.cleaned_data["full_reason"]
+                )
+            else:
+                break
+        except services.WorkflowError as exc:
+            messages.error(request, f"{item}: {exc}")
+        else:
+            done += 1
+    messages.success(
+        request, _("%(done)d of %(total)d items done.") % {"done": done, "total": len(items)}
+    )
+    return redirect("bulletin:review_queue", pk=issue.pk)
