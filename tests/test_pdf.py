@@ -334,3 +334,15 @@ def test_lines_with_digits_are_justified_to_the_right_edge(db, tmp_path):
     assert len(rows) >= 4
     for row in rows[:-1]:  # every line of the paragraph but its last
         assert right - row[-1]["x1"] < 2, check_pdf.text_of(row)
+
+
+def test_approver_previews_the_pdf_inline_while_the_issue_is_in_review(client, approver, db):
+    issue = ledger_issue(status=Issue.Status.REVIEW)
+    make_section(issue, title="本周概况", kind=Section.Kind.FREE, body=body(6))
+    client.force_login(approver)
+    page = client.get(reverse("bulletin:issue_detail", args=[issue.pk])).content.decode()
+    preview = reverse("bulletin:issue_pdf", args=[issue.pk]) + "?inline=1"
+    assert f'data="{preview}"' in page
+    response = client.get(preview)
+    assert response["Content-Disposition"].startswith("inline")
+    assert response.content.startswith(b"%PDF")

@@ -76,25 +76,20 @@ def test_clerk_submits_editor_returns_clerk_resubmits_editor_accepts_with_an_edi
     ]
 
 
-@pytest.mark.parametrize(
-    ("status", "step"),
-    [
-        (Status.DRAFT, "accept"),
-        (Status.DRAFT, "return"),
-        (Status.DRAFT, "not_use"),
-        (Status.DRAFT, "withdraw"),
-        (Status.ACCEPTED, "submit"),
-        (Status.ACCEPTED, "withdraw"),
-        (Status.ACCEPTED, "return"),
-        (Status.NOT_USED, "accept"),
-        (Status.RETURNED, "accept"),
-        (Status.SUBMITTED, "submit"),
-    ],
-)
-def test_illegal_submission_transitions_are_refused_and_change_nothing(
-    draft, clerk, editor, status, step
-):
-    Submission.objects.filter(pk=draft.pk).update(status=status, return_reason="x")
+SUBMISSION_STEPS = {
+    # step: (statuses it starts from, status it leads to)
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+    "withdraw": ({Status.SUBMITTED}, Status.DRAFT),
+    "accept": ({Status.SUBMITTED}, Status.ACCEPTED),
+    "return": ({Status.SUBMITTED}, Status.RETURNED),
+    "not_use": ({Status.SUBMITTED}, Status.NOT_USED),
+}
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("step", SUBMISSION_STEPS)
+def test_every_submission_transition_is_legal_or_refused(draft, clerk, editor, status, step):
+    Submission.objects.filter(pk=draft.pk).update(status=status, return_reason="原因")
     draft.refresh_from_db()
     calls = {
         "submit": lambda: services.submission_submit(submission=draft, by=clerk),
@@ -103,11 +98,18 @@ def test_illegal_submission_transitions_are_refused_and_change_nothing(
         "return": lambda: services.submission_return(submission=draft, by=editor, reason="r"),
         "not_use": lambda: services.submission_not_use(submission=draft, by=editor),
     }
-    with pytest.raises(services.WorkflowError):
+    sources, target = SUBMISSION_STEPS[step]
+    if status in sources:
         calls[step]()
-    draft.refresh_from_db()
-    assert draft.status == status
-    assert not SubmissionTransition.objects.filter(submission=draft).exists()
+        draft.refresh_from_db()
+        assert draft.status == target
+        assert draft.transitions.get().to_status == target
+    else:
+        with pytest.raises(services.WorkflowError):
+            calls[step]()
+        draft.refresh_from_db()
+        assert draft.status == status
+        assert not SubmissionTransition.objects.filter(submission=draft).exists()
 
 
 def test_return_needs_a_reason(draft, clerk, editor):
@@ -176,31 +178,42 @@ def test_issue_workflow_records_every_step_and_sign_off(issue, editor, approver)
     ]
 
 
-@pytest.mark.parametrize(
-    ("status", "step"),
-    [
-        (Issue.Status.EDITING, "approve"),
-        (Issue.Status.COLLECTING, "issue"),
-        (Issue.Status.REVIEW, "issue"),
-        (Issue.Status.ISSUED, "send"),
-        (Issue.Status.APPROVED, "send"),
-        (Issue.Status.ISSUED, "approve"),
-        (Issue.Status.EDITING, "return"),
-    ],
-)
-def test_illegal_issue_transitions_are_refused(issue, editor, approver, status, step):
+ISSUE_STEPS = {
+    "start_editing": ({Issue.Status.COLLECTING}, Issue.Status.EDITING),
+    "send": ({Issue.Status.COLLECTING, Issue.Status.EDITING}, Issue.Status.REVIEW),
+    "return": ({Issue.Status.REVIEW}, Issue.Status.EDITING),
+    "approve": ({Issue.Status.REVIEW}, Issue.Status.APPROVED),
+    "issue": ({Issue.Status.APPROVED}, Issue.Status.ISSUED),
+}
+
+
+@pytest.mark.parametrize("status", Issue.Status.values)
+@pytest.mark.parametrize("step", ISSUE_STEPS)
+def test_every_issue_transition_is_legal_or_refused(
+    issue, editor, approver, status, step, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     Issue.objects.filter(pk=issue.pk).update(status=status)
     issue.refresh_from_db()
     calls = {
+        "start_editing": lambda: services.issue_start_editing(issue=issue, by=editor),
+        "send": lambda: services.issue_send_to_review(issue=issue, by=editor),
+        "return": lambda: services.issue_return(issue=issue, by=approver, comment="请修改。"),
         "approve": lambda: services.issue_approve(issue=issue, by=approver),
         "issue": lambda: services.issue_issue(issue=issue, by=editor),
-        "send": lambda: services.issue_send_to_review(issue=issue, by=editor),
-        "return": lambda: services.issue_return(issue=issue, by=approver, comment="x"),
     }
-    with pytest.raises(services.WorkflowError):
+    sources, target = ISSUE_STEPS[step]
+    if status in sources:
         calls[step]()
-    issue.refresh_from_db()
-    assert issue.status == status
+        issue.refresh_from_db()
+        assert issue.status == target
+        assert IssueTransition.objects.get(issue=issue).to_status == target
+    else:
+        with pytest.raises(services.WorkflowError):
+            calls[step]()
+        issue.refresh_from_db()
+        assert issue.status == status
+        assert not IssueTransition.objects.filter(issue=issue).exists()
 
 
 def test_two_approvers_at_once_approve_once(issue, approver):

@@ -48,39 +48,46 @@ def section_delete(*, section: Section) -> None:
     section.delete()
 
 
-def _swap(model, items: list, index: int, other: int) -> None:
-    """Exchange two rows' positions without breaking (issue, position) uniqueness."""
-    a, b = items[index], items[other]
+def _renumber(model, ordered: list) -> None:
+    """Write positions 1…n in the given order without breaking unique positions."""
     with transaction.atomic():
-        model.objects.filter(pk=a.pk).update(position=0)
-        model.objects.filter(pk=b.pk).update(position=a.position)
-        model.objects.filter(pk=a.pk).update(position=b.position)
+        offset = len(ordered) + 1000
+        for n, obj in enumerate(ordered, start=1):
+            model.objects.filter(pk=obj.pk).update(position=offset + n)
+        for n, obj in enumerate(ordered, start=1):
+            model.objects.filter(pk=obj.pk).update(position=n)
+
+
+def _place(rows: list, moving, index: int) -> list:
+    rows = [row for row in rows if row.pk != moving.pk]
+    index = max(0, min(index, len(rows)))
+    return [*rows[:index], moving, *rows[index:]]
+
+
+def section_place(*, section: Section, index: int) -> None:
+    """Put a section at `index` (0-based) among the body sections; attachments stay last."""
+    _editable(section.issue)
+    body = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
+    attachments = list(section.issue.sections.filter(kind=Section.Kind.ATTACHMENT))
+    _renumber(Section, [*_place(body, section, index), *attachments])
 
 
 def section_move(*, section: Section, direction: int) -> None:
-    _editable(section.issue)
-    siblings = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
-    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
-    other = index + direction
-    if 0 <= other < len(siblings):
-        _swap(Section, siblings, index, other)
+    body = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
+    index = next(i for i, s in enumerate(body) if s.pk == section.pk)
+    section_place(section=section, index=index + direction)
+
+
+def submission_place(*, submission: Submission, index: int) -> None:
+    _editable(submission.section.issue)
+    items = list(submission.section.submissions.order_by("position", "pk"))
+    _renumber(Submission, _place(items, submission, index))
 
 
 def submission_move(*, submission: Submission, direction: int) -> None:
-    _editable(submission.section.issue)
     items = list(submission.section.submissions.order_by("position", "pk"))
-    # Positions may be equal after imports: number them first.
-    for n, item in enumerate(items, start=1):
-        if item.position != n:
-            Submission.objects.filter(pk=item.pk).update(position=n)
-            item.position = n
     index = next(i for i, s in enumerate(items) if s.pk == submission.pk)
-    other = index + direction
-    if 0 <= other < len(items):
-        a, b = items[index], items[other]
-        with transaction.atomic():
-            Submission.objects.filter(pk=a.pk).update(position=b.position)
-            Submission.objects.filter(pk=b.pk).update(position=a.position)
+    submission_place(submission=submission, index=max(0, index + direction))
 
 
 def section_save_text(*, section: Section, body: str, version: int) -> Section:

@@ -115,7 +115,11 @@ def section_delete(request, pk: int):
 @login_required
 def section_move(request, pk: int):
     section = _section_for_editor(request, pk)
-    services.section_move(section=section, direction=-1 if request.POST.get("to") == "up" else 1)
+    target = request.POST.get("to", "")
+    if target.isdigit():  # dropped at a place (drag and drop)
+        services.section_place(section=section, index=int(target))
+    else:
+        services.section_move(section=section, direction=-1 if target == "up" else 1)
     return _back(section)
 
 
@@ -124,7 +128,11 @@ def section_move(request, pk: int):
 def submission_move(request, pk: int):
     require_role(request.user, "editor")
     item = get_submission_for_user(request, pk, for_change=True)
-    services.submission_move(submission=item, direction=-1 if request.POST.get("to") == "up" else 1)
+    target = request.POST.get("to", "")
+    if target.isdigit():
+        services.submission_place(submission=item, index=int(target))
+    else:
+        services.submission_move(submission=item, direction=-1 if target == "up" else 1)
     return _back(item.section)
 
 

@@ -121,8 +121,9 @@ def issue_pdf_download(request, pk: int):
         )
         return redirect("bulletin:issue_detail", pk=issue.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
+    # ?inline=1 shows it in the page (the approver's preview); otherwise a download.
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=pdf_filename(issue)
+        as_attachment=request.GET.get("inline") != "1", filename=pdf_filename(issue)
     )
     response["Content-Length"] = str(len(pdf))
     return response
