@@ -773,16 +773,18 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
             )
             if parsed.rows:
                 _save_scores(parsed, by_name, replace=replace)
-        if created or not series.default_outline:
+        latest = series.issues.order_by("-total_number").first()
+        if created or not series.default_outline or latest == issue:
+            # The newest issue of a series is the template for the next one.
             series.default_outline = [
                 {"title": s.title, "level": s.level, "kind": s.kind}
                 for s in doc.sections
-                if s.title
+                if s.title and s.level <= 2
             ]
-            series.default_print_count = series.default_print_count or doc.print_count
-            series.default_report_to = series.default_report_to or doc.report_to
-            series.default_send_to = series.default_send_to or doc.send_to
-            series.default_distribute_to = series.default_distribute_to or doc.distribute_to
+            series.default_print_count = doc.print_count or series.default_print_count
+            series.default_report_to = doc.report_to
+            series.default_send_to = doc.send_to
+            series.default_distribute_to = doc.distribute_to
             series.save()
     return issue
 

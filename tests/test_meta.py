@@ -92,8 +92,12 @@ def test_load_demo_loads_departments_issues_visits_and_demo_logins(settings):
     out = StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=StringIO())  # a second run changes nothing
-    labels = sorted(issue.label for issue in Issue.objects.all())
+    labels = sorted(issue.label for issue in Issue.objects.issued())
     assert labels == ["2022年第39期（总第414期）", "2023年第38期（总第458期）"]
+    # the next issue is open for the demo logins, its calls standing
+    (open_issue,) = Issue.objects.exclude(status=Issue.Status.ISSUED)
+    assert open_issue.label == "2023年第39期（总第459期）"
+    assert open_issue.sections.filter(call_deadline__isnull=False).exists()
     assert Department.objects.count() == 29
     assert WindowScore.objects.count() == 29
     assert LeaderVisit.objects.count() == 6

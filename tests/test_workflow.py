@@ -376,3 +376,15 @@ def test_issue_form_refuses_a_period_ending_before_it_starts(client, editor, iss
     )
     assert response.status_code == 200
     assert Issue.objects.count() == 1
+
+
+def test_a_new_issue_defaults_to_the_working_week_after_the_last_period(db):
+    series = make_series()
+    make_issue(
+        series, year=2023, number=38, total=458,
+        period_start=datetime.date(2023, 9, 25), period_end=datetime.date(2023, 9, 28),
+    )  # fmt: skip
+    assert services.default_period(series) == (
+        datetime.date(2023, 10, 2),
+        datetime.date(2023, 10, 6),
+    )

@@ -101,3 +101,5 @@ DEMO_USERS = [
     ("clerk", "staff", "交通运输厅", "张伟", False),
     ("clerk2", "staff", "水利厅", "刘洋", False),
 ]
+
+RECIPIENT_GROUP = "省级相关部门（单位）窗口"

@@ -8,6 +8,7 @@ pdf.py         the printable PDF and the frozen PDF of an issued issue
 """
 
 from bulletin.services.issues import (
+    default_period,
     issue_approve,
     issue_create,
     issue_issue,
@@ -53,6 +54,7 @@ __all__ = [
     "NeedsConfirmation",
     "StoredPdfError",
     "WorkflowError",
+    "default_period",
     "departments_missing",
     "issue_approve",
     "issue_create",

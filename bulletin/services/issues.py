@@ -28,6 +28,18 @@ def next_issue_numbers(*, series: Series, year: int) -> tuple[int, int]:
     return in_year + 1, total
 
 
+def default_period(series: Series) -> tuple[datetime.date, datetime.date]:
+    """The working week after the series' last period (or this week, for a new series)."""
+    last = series.issues.exclude(period_end=None).order_by("-period_end").first()
+    day = last.period_end + datetime.timedelta(days=1) if last else datetime.date.today()
+    monday = (
+        day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+        if last
+        else (day - datetime.timedelta(days=day.weekday()))
+    )
+    return monday, monday + datetime.timedelta(days=4)
+
+
 def issue_create(
     *,
     series: Series,

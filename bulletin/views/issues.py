@@ -1,4 +1,3 @@
-import datetime
 import logging
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from bulletin.access import get_issue_for_user, require_role
 from bulletin.forms import CallForm, CommentForm, IssueCreateForm, IssueForm, ReturnForm
 from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
 from bulletin.rendering import bulletin_context, pdf_filename
+from bulletin.services.issues import default_period
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +46,6 @@ def issue_detail(request, pk: int):
     return render(request, "bulletin/issue_detail.html", context)
 
 
-def _default_period(series: Series) -> tuple[datetime.date, datetime.date]:
-    """The week after the series' last issue, or the current week."""
-    last = series.issues.exclude(period_end=None).order_by("-period_end").first()
-    start = (
-        last.period_end + datetime.timedelta(days=1)
-        if last
-        else datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
-    )
-    while start.weekday() >= 5:  # a period starts on a working day
-        start += datetime.timedelta(days=1)
-    return start, start + datetime.timedelta(days=4 - start.weekday())
-
-
 @login_required
 def issue_create(request):
     require_role(request.user, "editor")
@@ -78,7 +65,7 @@ def issue_create(request):
     else:
         initial = {"series": series}
         if series:
-            initial["period_start"], initial["period_end"] = _default_period(series)
+            initial["period_start"], initial["period_end"] = default_period(series)
         form = IssueCreateForm(initial=initial)
     return render(request, "bulletin/issue_form.html", {"form": form})
 

@@ -1,11 +1,15 @@
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bulletin import services
 from bulletin.demo import data
 from bulletin.importer import import_file
-from bulletin.models import Issue, LeaderVisit
+from bulletin.models import Issue, LeaderVisit, RecipientGroup, Section
 from departments.models import Department, User
 
 
@@ -48,6 +52,29 @@ class Command(BaseCommand):
                     leader_name=name,
                     defaults={"issue": issue, "leader_title": title, "activity": activity},
                 )
+        self._open_issue(issue.series)
+
+    def _open_issue(self, series) -> None:
+        """The next issue, collecting items, so the demo logins have something to do."""
+        group, _created = RecipientGroup.objects.update_or_create(
+            name=data.RECIPIENT_GROUP,
+            defaults={
+                "send_to": series.default_send_to,
+                "distribute_to": series.default_distribute_to,
+                "print_count": series.default_print_count,
+            },
+        )
+        group.departments.set(Department.objects.all())
+        if series.issues.exclude(status=Issue.Status.ISSUED).exists():
+            return
+        start, end = services.default_period(series)
+        issue = services.issue_create(series=series, period_start=start, period_end=end)
+        Issue.objects.filter(pk=issue.pk).update(recipient_group=group)
+        deadline = timezone.now() + datetime.timedelta(days=3)
+        issue.sections.filter(kind__in=[Section.Kind.ITEMS, Section.Kind.LEADER_VISITS]).update(
+            call_deadline=deadline
+        )
+        self.stdout.write(f"Opened {issue} for submissions")
 
     def _users(self) -> None:
         departments = {d.name: d for d in Department.objects.all()}
