@@ -26,13 +26,15 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
 from bulletin.numbering import parse_chinese_numeral
 from bulletin.services import next_issue_numbers
 from bulletin.text import compact, normalize_chinese, widen_digits
 from departments.models import Department
-from scoring.models import WindowScore, competition_ranks
+from scoring.models import ScoreMonth, WindowScore, competition_ranks
+from scoring.services import month_open, month_record_totals
 
 
 class BulletinFormatError(ValueError):
@@ -815,24 +817,33 @@ def _inspection_items(issue: Issue, parsed: ParsedSection, departments) -> list[
 
 
 def _save_scores(parsed: ParsedAttachment, by_name: dict, *, replace: bool) -> None:
-    existing = WindowScore.objects.filter(month=parsed.month)
-    if existing.exists():
+    """The printed table becomes the month's ledger: its totals recorded as entries.
+
+    The month comes from an issued bulletin, so it is frozen once recorded; the rows
+    keep their printed order for ties.
+    """
+    month = ScoreMonth.objects.filter(month=parsed.month).first()
+    scores = WindowScore.objects.filter(month=parsed.month)
+    if scores.exists() or (month and month.entries.exists()):
         if not replace:
             raise ImportRefused(
                 f"window scores for {parsed.month.year}年{parsed.month.month}月 already exist; "
                 "use --replace to import them again"
             )
-        existing.delete()
-    WindowScore.objects.bulk_create(
-        WindowScore(
-            department=_department(row.department, by_name),
-            month=parsed.month,
-            base=row.base,
-            deduction=row.deduction,
-            bonus=row.bonus,
-            table_position=n,
-        )
-        for n, row in enumerate(parsed.rows, start=1)
+        scores.delete()
+        if month:
+            month.entries.all().delete()
+            ScoreMonth.objects.filter(pk=month.pk).update(status=ScoreMonth.Status.OPEN)
+            month.refresh_from_db()
+    month = month or month_open(month=parsed.month)
+    rows = [(_department(row.department, by_name), row.deduction, row.bonus) for row in parsed.rows]
+    lines = month_record_totals(
+        month=month, rows=rows, by=None, reason="月度考核结果（按印发的考核表录入）"
+    )
+    for position, line in enumerate(lines, start=1):
+        WindowScore.objects.filter(pk=line.pk).update(table_position=position)
+    ScoreMonth.objects.filter(pk=month.pk).update(
+        status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
     )
 
 

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Rank
@@ -125,3 +126,192 @@ def format_score(value: Decimal) -> str:
     if value == value.to_integral_value():
         return str(int(value))
     return format(value.normalize(), "f")
+
+
+class ScoreMonth(models.Model):
+    """One assessed month: open → published for objections → frozen."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PUBLISHED = "published", _("published for objections")
+        FROZEN = "frozen", _("frozen")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    objection_deadline = models.DateTimeField(_("objection deadline"), null=True, blank=True)
+    # Caps on what a month's entries can add; empty means no cap.
+    total_cap = models.DecimalField(
+        _("highest total"), max_digits=5, decimal_places=1, null=True, blank=True,
+        help_text=_("e.g. 110: bonuses beyond it do not count."),
+    )  # fmt: skip
+    bonus_cap = models.DecimalField(
+        _("highest bonus"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("assessment month")
+        verbose_name_plural = _("assessment months")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "published", "frozen"]),
+                name="scoremonth_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="scoremonth_first_day"),
+            models.CheckConstraint(
+                condition=Q(total_cap__isnull=True) | Q(total_cap__gte=BASE_SCORE),
+                name="scoremonth_total_cap_above_base",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_cap__isnull=True) | Q(bonus_cap__gte=0),
+                name="scoremonth_bonus_cap_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.FROZEN
+
+    @property
+    def accepts_objections(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.PUBLISHED and (
+            self.objection_deadline is None or timezone.now() <= self.objection_deadline
+        )
+
+
+class ScoreEntryQuerySet(models.QuerySet):
+    def for_month(self, month):
+        return self.filter(month=month)
+
+
+class ScoreEntry(models.Model):
+    """One line of the ledger: points added or taken, why, under which rule, by whom."""
+
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="score_entries",
+    )
+    month = models.ForeignKey(
+        ScoreMonth, verbose_name=_("month"), on_delete=models.PROTECT, related_name="entries"
+    )
+    date = models.DateField(_("date"))
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=1,
+        help_text=_("Negative for a deduction (减分), positive for a bonus (加分); steps of 0.5."),
+    )
+    reason = models.TextField(_("reason"))
+    clause = models.CharField(_("rule clause"), max_length=100, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text=_("An entry of a frozen month that this one corrects."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScoreEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "department__display_order", "date", "pk"]
+        verbose_name = _("score entry")
+        verbose_name_plural = _("score entries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="scoreentry_points_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.points:+} {self.reason[:20]}"
+
+
+class Objection(models.Model):
+    """A department disputes its line of a published month; the scorer answers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for an answer")
+        UPHELD = "upheld", _("upheld")
+        REJECTED = "rejected", _("rejected")
+
+    month = models.ForeignKey(
+        ScoreMonth, verbose_name=_("month"), on_delete=models.PROTECT, related_name="objections"
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    entry = models.ForeignKey(
+        ScoreEntry,
+        verbose_name=_("entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objections",
+    )
+    text = models.TextField(_("objection"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["month", "filed_at"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "upheld", "rejected"]),
+                name="objection_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(answer=""), name="objection_answered_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -1,0 +1,217 @@
+"""The window assessment: ledger entries, monthly totals, the month's life, objections."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.models import Department
+from scoring.models import BASE_SCORE, Objection, ScoreEntry, ScoreMonth, WindowScore
+
+
+class ScoringError(Exception):
+    """A step that cannot be taken; the message is for the user."""
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_open(*, month: datetime.date) -> ScoreMonth:
+    """The assessment month, opened with the caps of the month before it."""
+    month = first_of_month(month)
+    existing = ScoreMonth.objects.filter(month=month).first()
+    if existing:
+        return existing
+    previous = ScoreMonth.objects.filter(month__lt=month).order_by("-month").first()
+    return ScoreMonth.objects.create(
+        month=month,
+        total_cap=previous.total_cap if previous else None,
+        bonus_cap=previous.bonus_cap if previous else None,
+    )
+
+
+def _check_points(points: Decimal) -> None:
+    if points == 0:
+        raise ScoringError(_("An entry adds or takes points: zero is not an entry."))
+    if (points * 2) != (points * 2).to_integral_value():
+        raise ScoringError(_("Points go in steps of 0.5."))
+
+
+def _writable(month: ScoreMonth) -> None:
+    if month.is_frozen:
+        raise ScoringError(
+            _("%(month)s is frozen: record a correction in a later month instead.")
+            % {"month": month.label}
+        )
+
+
+def entry_add(
+    *,
+    month: ScoreMonth,
+    department: Department,
+    date: datetime.date,
+    points: Decimal,
+    reason: str,
+    by,
+    clause: str = "",
+    evidence: str = "",
+    corrects: ScoreEntry | None = None,
+) -> ScoreEntry:
+    _writable(month)
+    _check_points(points)
+    if not reason.strip():
+        raise ScoringError(_("Say why the points are added or taken."))
+    corrected_month = ScoreMonth.objects.get(pk=corrects.month_id) if corrects else None
+    if corrected_month and (not corrected_month.is_frozen or corrected_month.month >= month.month):
+        raise ScoringError(_("A correction refers to an entry of an earlier, frozen month."))
+    with transaction.atomic():
+        locked = ScoreMonth.objects.select_for_update().get(pk=month.pk)
+        _writable(locked)
+        entry = ScoreEntry.objects.create(
+            month=locked,
+            department=department,
+            date=date,
+            points=points,
+            reason=reason.strip(),
+            clause=clause.strip(),
+            evidence=evidence.strip(),
+            corrects=corrects,
+            recorded_by=by,
+        )
+        month_recompute(month=locked)
+    return entry
+
+
+def entry_delete(*, entry: ScoreEntry) -> None:
+    with transaction.atomic():
+        month = ScoreMonth.objects.select_for_update().get(pk=entry.month_id)
+        _writable(month)
+        entry.delete()
+        month_recompute(month=month)
+
+
+def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) -> None:
+    """WindowScore rows from the ledger: 100 + deductions + bonuses, within the caps.
+
+    Every active department has a line (100 when nothing happened), or, for a table
+    entered as it was printed, the departments it lists. A bonus beyond the bonus cap,
+    or beyond what the total cap leaves, does not count.
+    """
+    sums: dict[int, list[Decimal]] = {}
+    for department_id, points in month.entries.values_list("department_id", "points"):
+        minus_plus = sums.setdefault(department_id, [Decimal(0), Decimal(0)])
+        minus_plus[0 if points < 0 else 1] += points
+    existing = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
+    if departments is None:
+        departments = list(Department.objects.active().values_list("pk", flat=True))
+    department_ids = set(sums) | set(existing) | set(departments)
+    for department_id in department_ids:
+        deduction, bonus = sums.get(department_id, [Decimal(0), Decimal(0)])
+        if month.bonus_cap is not None:
+            bonus = min(bonus, month.bonus_cap)
+        if month.total_cap is not None:
+            bonus = max(Decimal(0), min(bonus, month.total_cap - BASE_SCORE - deduction))
+        score = existing.get(department_id) or WindowScore(
+            department_id=department_id, month=month.month
+        )
+        score.base, score.deduction, score.bonus = BASE_SCORE, deduction, bonus
+        score.save()
+
+
+def month_record_totals(
+    *, month: ScoreMonth, rows: list[tuple[Department, Decimal, Decimal]], by, reason: str
+) -> list[WindowScore]:
+    """A month entered as totals (as the paper table has it), kept as ledger entries.
+
+    Returns the month's score lines in the order of `rows`.
+    """
+    _writable(month)
+    day = month.month
+    with transaction.atomic():
+        for department, deduction, bonus in rows:
+            for points in (deduction, bonus):
+                if points:
+                    _check_points(points)
+                    ScoreEntry.objects.create(
+                        month=month,
+                        department=department,
+                        date=day,
+                        points=points,
+                        reason=reason,
+                        recorded_by=by,
+                    )
+        month_recompute(month=month, departments=[d.pk for d, _, _ in rows])
+    lines = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
+    return [lines[d.pk] for d, _, _ in rows]
+
+
+def month_publish(*, month: ScoreMonth, deadline: datetime.datetime) -> ScoreMonth:
+    if month.status != ScoreMonth.Status.OPEN:
+        raise ScoringError(_("Only an open month can be published."))
+    if deadline <= timezone.now():
+        raise ScoringError(_("The objection deadline must be in the future."))
+    changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.OPEN).update(
+        status=ScoreMonth.Status.PUBLISHED, objection_deadline=deadline, published_at=timezone.now()
+    )
+    if not changed:
+        raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+    month.refresh_from_db()
+    return month
+
+
+def month_freeze(*, month: ScoreMonth) -> ScoreMonth:
+    if month.status != ScoreMonth.Status.PUBLISHED:
+        raise ScoringError(_("Only a published month can be frozen."))
+    waiting = month.objections.filter(status=Objection.Status.OPEN).count()
+    if waiting:
+        raise ScoringError(
+            _("%(count)d objection(s) still wait for an answer.") % {"count": waiting}
+        )
+    changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.PUBLISHED).update(
+        status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
+    )
+    if not changed:
+        raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+    month.refresh_from_db()
+    return month
+
+
+def objection_file(
+    *, month: ScoreMonth, department: Department, text: str, by, entry: ScoreEntry | None = None
+) -> Objection:
+    if not month.accepts_objections:
+        raise ScoringError(_("Objections to %(month)s are closed.") % {"month": month.label})
+    if entry is not None and (entry.month_id != month.pk or entry.department_id != department.pk):
+        raise ScoringError(_("A department objects to its own lines only."))
+    if not text.strip():
+        raise ScoringError(_("Write what is wrong."))
+    return Objection.objects.create(
+        month=month, department=department, entry=entry, text=text.strip(), filed_by=by
+    )
+
+
+def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> Objection:
+    if not answer.strip():
+        raise ScoringError(_("Write the answer."))
+    if objection.month.is_frozen:
+        raise ScoringError(_("The month is frozen."))
+    changed = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
+        status=Objection.Status.UPHELD if upheld else Objection.Status.REJECTED,
+        answer=answer.strip(),
+        answered_by=by,
+        answered_at=timezone.now(),
+    )
+    if not changed:
+        raise ScoringError(_("This objection has already been answered."))
+    objection.refresh_from_db()
+    return objection
+
+
+def next_display_order() -> int:
+    return (Department.objects.aggregate(m=Max("display_order"))["m"] or 0) + 10
