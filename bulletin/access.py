@@ -12,18 +12,23 @@ from bulletin.models import Issue, Submission
 
 
 def can_edit_issue(user, issue: Issue) -> bool:
-    return user.is_authenticated and user.is_editor and not issue.is_frozen
+    """Editors change an issue until it goes to review; after that it is the approver's."""
+    return user.is_authenticated and user.is_editor and issue.status in Issue.TAKES_SUBMISSIONS
 
 
 def can_change_submission(user, submission: Submission) -> bool:
-    """Departments change their own drafts and returned items; editors any unissued one."""
+    """Departments change their own drafts and returned items while the issue takes
+    them; editors the items sent to them, until the issue goes to review."""
     if not user.is_authenticated:
         return False
+    takes = submission.section.issue.status in Issue.TAKES_SUBMISSIONS
     if user.is_department_staff:
         return (
-            submission.department_id == user.department_id and submission.is_editable_by_department
+            submission.department_id == user.department_id
+            and submission.is_editable_by_department
+            and takes
         )
-    return user.is_editor and not submission.section.issue.is_frozen
+    return user.is_editor and takes and submission.status != Submission.Status.DRAFT
 
 
 def get_issue_for_user(request: HttpRequest, pk: int, *, for_change: bool = False) -> Issue:

@@ -256,7 +256,13 @@ class LeaderVisitForm(forms.ModelForm):
         return normalize_chinese(self.cleaned_data["leader_title"])
 
     def clean_activity(self) -> str:
-        return normalize_paragraphs(self.cleaned_data["activity"])[:MAX_BODY]
+        activity = normalize_paragraphs(self.cleaned_data["activity"])
+        if len(activity) > MAX_BODY:
+            raise forms.ValidationError(
+                _("The text has %(count)d characters; at most %(max)d are allowed."),
+                params={"count": len(activity), "max": MAX_BODY},
+            )
+        return activity
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -350,12 +350,13 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(department=department)
 
     def visible_to(self, user):
+        """A department's drafts are its own: outside it, they do not exist (404)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.role in {"editor", "approver"}:
-            return self
-        if user.role == "staff" and user.department_id:
+        if user.role == "staff" and user.department_id and not user.is_superuser:
             return self.filter(department_id=user.department_id)
+        if user.is_superuser or user.role in {"editor", "approver"}:
+            return self.exclude(status=Submission.Status.DRAFT)
         return self.none()
 
     def accepted(self):
@@ -614,7 +615,7 @@ class IssueTransition(Transition):
 
     @property
     def from_label(self) -> str:
-        return Issue.Status(self.from_status).label
+        return Issue.Status(self.from_status).label if self.from_status else "—"
 
     @property
     def to_label(self) -> str:

@@ -50,11 +50,19 @@ def test_staff_can_change_a_returned_item_again(clerk, draft):
     assert get_submission_for_user(request_for(clerk), draft.pk, for_change=True) == draft
 
 
-def test_editor_sees_and_changes_every_departments_item(editor, draft):
+def test_a_draft_is_hidden_from_everyone_outside_its_department(editor, approver, draft):
+    for user in (editor, approver):
+        with pytest.raises(Http404):
+            get_submission_for_user(request_for(user), draft.pk)
+
+
+def test_editor_sees_and_changes_every_departments_submitted_item(editor, draft):
+    Submission.objects.filter(pk=draft.pk).update(status=Submission.Status.SUBMITTED)
     assert get_submission_for_user(request_for(editor), draft.pk, for_change=True) == draft
 
 
-def test_approver_sees_items_but_cannot_change_them(approver, draft):
+def test_approver_sees_submitted_items_but_cannot_change_them(approver, draft):
+    Submission.objects.filter(pk=draft.pk).update(status=Submission.Status.SUBMITTED)
     assert get_submission_for_user(request_for(approver), draft.pk) == draft
     with pytest.raises(PermissionDenied):
         get_submission_for_user(request_for(approver), draft.pk, for_change=True)
@@ -65,10 +73,15 @@ def test_scorer_does_not_see_department_drafts(scorer, draft):
         get_submission_for_user(request_for(scorer), draft.pk)
 
 
-def test_nobody_changes_items_of_an_issued_issue(editor, draft, issue):
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.ISSUED)
-    with pytest.raises(PermissionDenied):
-        get_submission_for_user(request_for(editor), draft.pk, for_change=True)
+def test_nobody_changes_items_of_an_issue_in_review_or_later(editor, clerk, draft, issue):
+    Submission.objects.filter(pk=draft.pk).update(
+        status=Submission.Status.RETURNED, return_reason="r"
+    )
+    for status in (Issue.Status.REVIEW, Issue.Status.ISSUED):
+        Issue.objects.filter(pk=issue.pk).update(status=status)
+        for user in (editor, clerk):
+            with pytest.raises(PermissionDenied):
+                get_submission_for_user(request_for(user), draft.pk, for_change=True)
 
 
 def test_staff_see_only_issued_issues(clerk, issue):

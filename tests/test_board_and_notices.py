@@ -69,10 +69,28 @@ def test_bulk_accept_and_return_need_a_reason_to_return(
     b = item(section, other_department, Status.SUBMITTED, timezone.now())
     client.force_login(editor)
     url = reverse("bulletin:review_bulk", args=[section.issue_id])
-    client.post(url, {"items": [a.pk, b.pk], "bulk": "return", "canned": "0", "reason": ""})
+    client.post(
+        url,
+        {"items": [a.pk, b.pk], "bulk": "return", "canned": "0", "reason": "", "confirmed": "1"},
+    )
     assert set(Submission.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
-    client.post(url, {"items": [a.pk], "bulk": "return", "canned": "0", "reason": "请补充数据。"})
-    client.post(url, {"items": [a.pk, b.pk], "bulk": "accept"})
+    # without confirmation: a page asks first and nothing changes
+    page = client.post(
+        url, {"items": [a.pk], "bulk": "return", "canned": "0", "reason": "请补充数据。"}
+    )
+    assert page.status_code == 200 and 'name="confirmed"' in page.content.decode()
+    assert set(Submission.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
+    client.post(
+        url,
+        {
+            "items": [a.pk],
+            "bulk": "return",
+            "canned": "0",
+            "reason": "请补充数据。",
+            "confirmed": "1",
+        },
+    )
+    client.post(url, {"items": [a.pk, b.pk], "bulk": "accept", "confirmed": "1"})
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, a.return_reason, b.status) == (

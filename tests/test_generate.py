@@ -218,12 +218,20 @@ def test_a_section_with_items_cannot_be_deleted(issue, department):
 
 def test_items_are_reordered_within_their_section(issue, department):
     section = make_section(issue, title="大厅工作动态")
-    a = Submission.objects.create(section=section, department=department, headline="甲。")
-    b = Submission.objects.create(section=section, department=department, headline="乙。")
-    services.submission_move(submission=b, direction=-1)
-    assert [s.headline for s in section.submissions.order_by("position")] == ["乙。", "甲。"]
+    a = Submission.objects.create(
+        section=section, department=department, headline="甲。", status="accepted"
+    )
+    draft = Submission.objects.create(section=section, department=department, headline="草稿。")
+    b = Submission.objects.create(
+        section=section, department=department, headline="乙。", status="accepted"
+    )
+    printed = lambda: [s.headline for s in section.submissions.accepted().order_by("position")]  # noqa: E731
+    services.submission_move(submission=b, direction=-1)  # the draft in between does not count
+    assert printed() == ["乙。", "甲。"]
     services.submission_move(submission=a, direction=+1)  # already last
-    assert [s.headline for s in section.submissions.order_by("position")] == ["乙。", "甲。"]
+    assert printed() == ["乙。", "甲。"]
+    with pytest.raises(services.WorkflowError):
+        services.submission_move(submission=draft, direction=-1)
 
 
 def test_nothing_is_assembled_in_an_approved_issue(issue):

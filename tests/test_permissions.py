@@ -42,7 +42,12 @@ def world(db, department, other_department):
         headline="他部门。",
         body="正文。",
     )
+    sent = services.submission_create(
+        section=section, department=department, author=users["clerk"], headline="已报送。",
+        body="正文。", submit=True,
+    )  # fmt: skip
     args = {
+        "sent": [sent.pk],
         "issue": [issue.pk],
         "section": [section.pk],
         "own": [own.pk],
@@ -61,10 +66,13 @@ PAGES = [
     ("bulletin:review_queue", "issue", [302, 403, 200, 403, 403]),
     ("bulletin:my_department", "", [302, 200, 403, 403, 403]),
     ("bulletin:submission_new", "section", [302, 200, 403, 403, 403]),
-    ("bulletin:submission_detail", "own", [302, 200, 200, 200, 404]),
-    ("bulletin:submission_detail", "other", [302, 404, 200, 200, 404]),
-    ("bulletin:submission_edit", "own", [302, 200, 302, 403, 404]),
-    ("bulletin:submission_edit", "other", [302, 404, 302, 403, 404]),
+    # both items are drafts: nobody outside the department sees them
+    ("bulletin:submission_detail", "own", [302, 200, 404, 404, 404]),
+    ("bulletin:submission_detail", "other", [302, 404, 404, 404, 404]),
+    ("bulletin:submission_edit", "own", [302, 200, 404, 404, 404]),
+    ("bulletin:submission_edit", "other", [302, 404, 404, 404, 404]),
+    ("bulletin:submission_detail", "sent", [302, 200, 200, 200, 404]),
+    ("bulletin:submission_edit", "sent", [302, 403, 302, 403, 404]),
     ("bulletin:assemble", "issue", [302, 403, 200, 403, 403]),
     ("bulletin:section_text", "section", [302, 403, 200, 403, 403]),
     ("bulletin:section_records", "section", [302, 403, 302, 403, 403]),
@@ -156,5 +164,5 @@ def test_staff_cannot_act_on_another_departments_item(client, world, name):
 def test_actions_need_the_right_role(client, world, name, role):
     users, args = world
     client.force_login(users[role])
-    obj = "own" if "submission" in name else ("section" if "section" in name else "issue")
+    obj = "sent" if "submission" in name else ("section" if "section" in name else "issue")
     assert client.post(reverse(name, args=args[obj])).status_code == 403

@@ -43,6 +43,7 @@ def default_period(series: Series) -> tuple[datetime.date, datetime.date]:
 def issue_create(
     *,
     series: Series,
+    by=None,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
     year: int | None = None,
@@ -72,6 +73,10 @@ def issue_create(
             distribute_to=locked.default_distribute_to,
             print_count=locked.default_print_count,
         )
+        if by is not None:
+            IssueTransition.objects.create(
+                issue=issue, actor=by, from_status="", to_status=issue.status
+            )
         # The series' outline is this issue's starting point; the editor changes it.
         kinds = set(Section.Kind.values)
         Section.objects.bulk_create(
@@ -116,25 +121,29 @@ def issue_start_editing(*, issue: Issue, by) -> Issue:
 
 
 def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
-    pending = Submission.objects.filter(
-        section__issue=issue,
-        status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
-    ).count()
-    if pending:
-        raise WorkflowError(
-            _(
-                "%(count)d item(s) are still waiting for a decision (accept, return or "
-                "not use): the issue cannot go to review."
+    with transaction.atomic():
+        # Locked first: an item submitted meanwhile waits for this, then finds the
+        # issue in review and is refused; none slips in uncounted.
+        Issue.objects.select_for_update().filter(pk=issue.pk).exists()
+        pending = Submission.objects.filter(
+            section__issue=issue,
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
+        ).count()
+        if pending:
+            raise WorkflowError(
+                _(
+                    "%(count)d item(s) are still waiting for a decision (accept, return or "
+                    "not use): the issue cannot go to review."
+                )
+                % {"count": pending}
             )
-            % {"count": pending}
+        return _move_issue(
+            issue=issue,
+            by=by,
+            old={Issue.Status.COLLECTING, Issue.Status.EDITING},
+            new=Issue.Status.REVIEW,
+            comment=comment,
         )
-    return _move_issue(
-        issue=issue,
-        by=by,
-        old={Issue.Status.COLLECTING, Issue.Status.EDITING},
-        new=Issue.Status.REVIEW,
-        comment=comment,
-    )
 
 
 def issue_return(*, issue: Issue, by, comment: str) -> Issue:

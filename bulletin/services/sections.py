@@ -78,15 +78,23 @@ def section_move(*, section: Section, direction: int) -> None:
     section_place(section=section, index=index + direction)
 
 
+def _printed_items(submission: Submission) -> list[Submission]:
+    """The items the bulletin prints, in order: the ones being ordered on the page."""
+    return list(submission.section.submissions.accepted().order_by("position", "pk"))
+
+
 def submission_place(*, submission: Submission, index: int) -> None:
     _editable(submission.section.issue)
-    items = list(submission.section.submissions.order_by("position", "pk"))
-    _renumber(Submission, _place(items, submission, index))
+    if submission.status != Submission.Status.ACCEPTED:
+        raise WorkflowError(_("Only accepted items are put in order."))
+    _renumber(Submission, _place(_printed_items(submission), submission, index))
 
 
 def submission_move(*, submission: Submission, direction: int) -> None:
-    items = list(submission.section.submissions.order_by("position", "pk"))
-    index = next(i for i, s in enumerate(items) if s.pk == submission.pk)
+    items = _printed_items(submission)
+    index = next((i for i, s in enumerate(items) if s.pk == submission.pk), None)
+    if index is None:
+        raise WorkflowError(_("Only accepted items are put in order."))
     submission_place(submission=submission, index=max(0, index + direction))
 
 
@@ -107,10 +115,17 @@ def section_save_text(*, section: Section, body: str, version: int) -> Section:
     return section
 
 
-def section_generate(*, section: Section, overwrite: bool = False) -> generate.Generated:
+def section_generate(
+    *, section: Section, overwrite: bool = False, version: int | None = None
+) -> generate.Generated:
     """Write the section's prose from its records; never over a hand edit unless asked."""
     _editable(section.issue)
-    if generate.is_hand_edited(section) and not overwrite:
+    if section.kind not in generate.GENERATED_KINDS:
+        raise WorkflowError(_("Only statistics, leader visits and inspection are generated."))
+    if generate.is_hand_edited(section) and (
+        not overwrite or (version is not None and version != section.version)
+    ):
+        # Asked again when the text changed after the confirmation page was shown.
         raise generate_needs_confirmation(section)
     generated = generate.generate_section(section)
     with transaction.atomic():

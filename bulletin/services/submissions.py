@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin.models import (
+    Issue,
     Section,
     Submission,
     SubmissionTransition,
@@ -114,21 +115,32 @@ def submission_update(
     return submission
 
 
+def _lock_issue_taking_items(submission: Submission, message: str) -> None:
+    """Hold the issue row: it cannot go to review while an item lands in it."""
+    taking = (
+        Issue.objects.select_for_update()
+        .filter(pk=submission.section.issue_id, status__in=Issue.TAKES_SUBMISSIONS)
+        .exists()
+    )
+    if not taking:
+        raise WorkflowError(message)
+
+
 def submission_submit(*, submission: Submission, by) -> Submission:
-    if submission.section.issue.status not in submission.section.issue.TAKES_SUBMISSIONS:
-        raise WorkflowError(_("This issue no longer takes submissions."))
     if not (submission.headline.strip() or submission.body.strip()):
         raise WorkflowError(_("An empty item cannot be submitted."))
-    return _move(
-        submission=submission,
-        by=by,
-        old={Status.DRAFT, Status.RETURNED},
-        new=Status.SUBMITTED,
-        submitted_at=timezone.now(),
-        sent_headline=submission.headline,
-        sent_body=submission.body,
-        return_reason="",
-    )
+    with transaction.atomic():
+        _lock_issue_taking_items(submission, _("This issue no longer takes submissions."))
+        return _move(
+            submission=submission,
+            by=by,
+            old={Status.DRAFT, Status.RETURNED},
+            new=Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            sent_headline=submission.headline,
+            sent_body=submission.body,
+            return_reason="",
+        )
 
 
 def submission_withdraw(*, submission: Submission, by) -> Submission:
@@ -145,9 +157,10 @@ def submission_accept(
     comment: str = "",
 ) -> Submission:
     """Accept an item for the issue, with the editor's edits if there are any."""
-    if submission.section.issue.status not in submission.section.issue.TAKES_SUBMISSIONS:
-        raise WorkflowError(_("Nothing can be added to an issue in review or later."))
     with transaction.atomic():
+        _lock_issue_taking_items(
+            submission, _("Nothing can be added to an issue in review or later.")
+        )
         if headline is not None and body is not None:
             _save_text(
                 submission=submission,

@@ -85,14 +85,18 @@ def section_edit(request, pk: int):
     form = SectionForm(request.POST, instance=Section.objects.get(pk=section.pk), prefix=f"s{pk}")
     if form.is_valid():
         data = form.cleaned_data
-        services.section_update(
-            section=section,
-            title=data["title"],
-            level=data["level"],
-            kind=data["kind"],
-            prose_style=data["prose_style"],
-        )
-        messages.success(request, _("Section saved."))
+        try:
+            services.section_update(
+                section=section,
+                title=data["title"],
+                level=data["level"],
+                kind=data["kind"],
+                prose_style=data["prose_style"],
+            )
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Section saved."))
     else:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
     return _back(section)
@@ -116,10 +120,13 @@ def section_delete(request, pk: int):
 def section_move(request, pk: int):
     section = _section_for_editor(request, pk)
     target = request.POST.get("to", "")
-    if target.isdigit():  # dropped at a place (drag and drop)
-        services.section_place(section=section, index=int(target))
-    else:
-        services.section_move(section=section, direction=-1 if target == "up" else 1)
+    try:
+        if target.isdigit():  # dropped at a place (drag and drop)
+            services.section_place(section=section, index=int(target))
+        else:
+            services.section_move(section=section, direction=-1 if target == "up" else 1)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
     return _back(section)
 
 
@@ -129,10 +136,13 @@ def submission_move(request, pk: int):
     require_role(request.user, "editor")
     item = get_submission_for_user(request, pk, for_change=True)
     target = request.POST.get("to", "")
-    if target.isdigit():
-        services.submission_place(submission=item, index=int(target))
-    else:
-        services.submission_move(submission=item, direction=-1 if target == "up" else 1)
+    try:
+        if target.isdigit():
+            services.submission_place(submission=item, index=int(target))
+        else:
+            services.submission_move(submission=item, direction=-1 if target == "up" else 1)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
     return _back(item.section)
 
 
@@ -162,8 +172,11 @@ def section_text(request, pk: int):
 def section_generate(request, pk: int):
     section = _section_for_editor(request, pk)
     try:
+        version = request.POST.get("version", "")
         generated = services.section_generate(
-            section=section, overwrite=request.POST.get("overwrite") == "1"
+            section=section,
+            overwrite=request.POST.get("overwrite") == "1",
+            version=int(version) if version.isdigit() else None,
         )
     except services.NeedsConfirmation as exc:
         return render(

@@ -14,7 +14,7 @@ from bulletin.models import Section, Submission
 from departments.models import Department
 
 # What a cell of the board shows, best state first: one accepted item beats a draft.
-RANK = ["accepted", "submitted", "returned", "not_used", "draft"]
+RANK = ["accepted", "submitted", "returned", "not_used"]
 
 
 @login_required
@@ -25,7 +25,9 @@ def board(request, pk: int):
     sections = list(issue.sections.filter(call_deadline__isnull=False))
     departments = list(Department.objects.active())
     cells: dict[tuple[int, int], dict] = {}
-    for item in Submission.objects.filter(section__issue=issue).select_related("section"):
+    # A draft is the department's own business until it is submitted.
+    items = Submission.objects.filter(section__issue=issue).exclude(status=Submission.Status.DRAFT)
+    for item in items.select_related("section"):
         key = (item.department_id, item.section_id)
         cell = cells.setdefault(key, {"status": item.status, "count": 0, "late": False})
         cell["count"] += 1
@@ -36,18 +38,10 @@ def board(request, pk: int):
         (department, [cells.get((department.pk, s.pk), {"status": "missing"}) for s in sections])
         for department in departments
     ]
-    missing = {
-        s.pk: sum(
-            1
-            for d in departments
-            if cells.get((d.pk, s.pk), {}).get("status") in (None, "draft", "returned")
-        )
-        for s in sections
-    }
     return render(
         request,
         "bulletin/board.html",
-        {"issue": issue, "sections": sections, "rows": rows, "missing": missing},
+        {"issue": issue, "sections": sections, "rows": rows},
     )
 
 
@@ -85,22 +79,30 @@ def review_bulk(request, pk: int):
         messages.error(request, _("Select the items first."))
         return redirect("bulletin:review_queue", pk=issue.pk)
     action = request.POST.get("bulk")
+    if action not in ("accept", "return"):
+        messages.error(request, _("Choose to accept or to return the selected items."))
+        return redirect("bulletin:review_queue", pk=issue.pk)
+    reason = ""
     if action == "return":
         form = ReturnForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Say why the items are returned."))
             return redirect("bulletin:review_queue", pk=issue.pk)
+        reason = form.cleaned_data["full_reason"]
+    if request.POST.get("confirmed") != "1":
+        # Asked on a page of its own, so it works without JavaScript too.
+        return render(
+            request,
+            "bulletin/review_bulk_confirm.html",
+            {"issue": issue, "items": items, "action": action, "reason": reason},
+        )
     done = 0
     for item in items:
         try:
             if action == "accept":
                 services.submission_accept(submission=item, by=request.user)
             elif action == "return":
-                services.submission_return(
-                    submission=item, by=request.user, reason=form.cleaned_data["full_reason"]
-                )
-            else:
-                break
+                services.submission_return(submission=item, by=request.user, reason=reason)
         except services.WorkflowError as exc:
             messages.error(request, f"{item}: {exc}")
         else:

@@ -56,6 +56,7 @@ def issue_create(request):
             data = form.cleaned_data
             issue = services.issue_create(
                 series=data["series"],
+                by=request.user,
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 column_title=data["column_title"],
@@ -119,7 +120,11 @@ def issue_pdf_download(request, pk: int):
 @login_required
 def review_queue(request, pk: int):
     require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk)
+    return render_queue(request, get_issue_for_user(request, pk))
+
+
+def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int = 200):
+    """The submitted items of an issue; `kept` puts back text the editor typed."""
     sections = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).prefetch_related(
         Prefetch(
             "submissions",
@@ -129,14 +134,16 @@ def review_queue(request, pk: int):
             to_attr="waiting",
         )
     )
+    waiting = [section for section in sections if section.waiting]
+    for section in waiting:
+        for item in section.waiting:
+            if kept and item.pk in kept:
+                item.headline, item.body = kept[item.pk]["headline"], kept[item.pk]["body"]
     return render(
         request,
         "bulletin/review_queue.html",
-        {
-            "issue": issue,
-            "sections": [section for section in sections if section.waiting],
-            "return_form": ReturnForm(),
-        },
+        {"issue": issue, "sections": waiting, "return_form": ReturnForm()},
+        status=status,
     )
 
 

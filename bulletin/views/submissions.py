@@ -83,12 +83,14 @@ def submission_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            if form.cleaned_data["version"] is None:
+                raise services.Conflict(_("The page is out of date: reload it and edit again."))
             services.submission_update(
                 submission=item,
                 by=request.user,
                 headline=form.cleaned_data["headline"],
                 body=form.cleaned_data["body"],
-                version=form.cleaned_data["version"] or item.version,
+                version=form.cleaned_data["version"],
             )
             if request.POST.get("action") == "submit":
                 services.submission_submit(submission=item, by=request.user)
@@ -154,19 +156,28 @@ def submission_withdraw(request, pk: int):
 def submission_accept(request, pk: int):
     require_role(request.user, "editor")
     item = get_submission_for_user(request, pk, for_change=True)
-    form = SubmissionForm(request.POST)
     edits = {}
     if "headline" in request.POST or "body" in request.POST:
-        if not form.is_valid():
-            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-            return redirect("bulletin:review_queue", pk=item.section.issue_id)
-        edits = {
-            "headline": form.cleaned_data["headline"],
-            "body": form.cleaned_data["body"],
-            "version": form.cleaned_data["version"] or item.version,
-        }
-    _step(request, pk, services.submission_accept, _("Accepted."), for_change=True, **edits)
+        form = SubmissionForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["version"] is None:
+            errors = " ".join(m for ms in form.errors.values() for m in ms)
+            return _queue_again(request, item, errors or _("The page is out of date."))
+        edits = {key: form.cleaned_data[key] for key in ("headline", "body", "version")}
+    try:
+        services.submission_accept(submission=item, by=request.user, **edits)
+    except services.WorkflowError as exc:
+        return _queue_again(request, item, str(exc))
+    messages.success(request, _("Accepted."))
     return redirect("bulletin:review_queue", pk=item.section.issue_id)
+
+
+def _queue_again(request, item: Submission, error: str):
+    """The queue once more, the editor's text still in the item's form."""
+    from bulletin.views.issues import render_queue
+
+    messages.error(request, error)
+    kept = {"headline": request.POST.get("headline", ""), "body": request.POST.get("body", "")}
+    return render_queue(request, item.section.issue, kept={item.pk: kept}, status=409)
 
 
 @require_POST

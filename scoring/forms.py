@@ -1,0 +1,101 @@
+import datetime
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bulletin.models import Issue
+from bulletin.text import normalize_chinese, normalize_paragraphs
+from departments.models import Department
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+
+class EntryForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.active())
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    points = forms.DecimalField(
+        label=_("Points"),
+        max_digits=5,
+        decimal_places=1,
+        help_text=_("-2 for a deduction, 1.5 for a bonus"),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    clause = forms.CharField(label=_("Rule clause"), max_length=100, required=False)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, month=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.month = month
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_points(self) -> Decimal:
+        points = self.cleaned_data["points"]
+        if points == 0 or points * 2 != (points * 2).to_integral_value():
+            raise forms.ValidationError(_("Points are steps of 0.5 other than zero."))
+        return points
+
+    def clean_reason(self) -> str:
+        return normalize_chinese(self.cleaned_data["reason"])
+
+    def clean_evidence(self) -> str:
+        return normalize_paragraphs(self.cleaned_data["evidence"])
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        if self.month and (date.year, date.month) != (
+            self.month.month.year,
+            self.month.month.month,
+        ):
+            raise forms.ValidationError(_("The date lies outside the month."))
+        return date
+
+
+class PublishForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Objections until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def clean_text(self) -> str:
+        return normalize_paragraphs(self.cleaned_data["text"])
+
+
+class AnswerForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("upheld")), ("0", _("rejected"))],
+        coerce=lambda v: v == "1",
+    )
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class AttachForm(forms.Form):
+    issue = forms.ModelChoiceField(
+        label=_("Issue"),
+        queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+urlpatterns = [
+    path("", views.month_list, name="month_list"),
+    path("<int:pk>/", views.month_detail, name="month_detail"),
+    path("<int:pk>/entries/", views.entry_add, name="entry_add"),
+    path("entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("<int:pk>/publish/", views.month_publish, name="month_publish"),
+    path("<int:pk>/freeze/", views.month_freeze, name="month_freeze"),
+    path("<int:pk>/objections/", views.objection_file, name="objection_file"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("<int:pk>/upload/", views.month_upload, name="month_upload"),
+    path("<int:pk>/xlsx/", views.month_xlsx, name="month_xlsx"),
+    path("<int:pk>/attach/", views.month_attach, name="month_attach"),
+    path("departments/<int:pk>/<int:year>/", views.department_year, name="department_year"),
+]

@@ -1,0 +1,267 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bulletin.access import require_role
+from bulletin.models import Section
+from departments.models import Department
+from scoring import charts, excel, services
+from scoring.access import get_month_for_user, require_scorer, sees_every_line
+from scoring.forms import (
+    AnswerForm,
+    AttachForm,
+    EntryForm,
+    MonthForm,
+    ObjectionForm,
+    PublishForm,
+    UploadForm,
+)
+from scoring.models import Objection, ScoreEntry, ScoreMonth, WindowScore
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+@login_required
+def month_list(request):
+    form = MonthForm(request.POST or None)
+    if request.method == "POST":
+        require_scorer(request.user)
+        if form.is_valid():
+            month = services.month_open(month=form.cleaned_data["month"])
+            return redirect("scoring:month_detail", pk=month.pk)
+    return render(
+        request, "scoring/month_list.html", {"months": ScoreMonth.objects.all(), "form": form}
+    )
+
+
+@login_required
+def month_detail(request, pk: int):
+    month = get_month_for_user(request, pk)
+    user = request.user
+    lines = WindowScore.objects.for_month(month.month).table()
+    every = sees_every_line(user, month)
+    if not every:
+        lines = [line for line in lines if line.department_id == user.department_id]
+    entries = month.entries.select_related("department", "recorded_by", "corrects__month")
+    objections = month.objections.select_related("department", "filed_by", "answered_by", "entry")
+    if user.is_department_staff:
+        entries = entries.filter(department=user.department)
+        objections = objections.filter(department=user.department)
+    context = {
+        "month": month,
+        "lines": lines,
+        "every": every,
+        "entries": entries,
+        "objections": objections,
+        "entry_form": EntryForm(month=month, initial={"date": month.month}),
+        "publish_form": PublishForm(),
+        "objection_form": ObjectionForm(),
+        "answer_form": AnswerForm(),
+        "upload_form": UploadForm(),
+        "attach_form": AttachForm(),
+        "chart": charts.distribution([line.total_score for line in lines]) if every else None,
+    }
+    return render(request, "scoring/month_detail.html", context)
+
+
+def _done(request, month, step, message: str, **kwargs):
+    try:
+        step(**kwargs)
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, message)
+    return redirect("scoring:month_detail", pk=month.pk)
+
+
+@require_POST
+@login_required
+def entry_add(request, pk: int):
+    require_scorer(request.user)
+    month = get_month_for_user(request, pk)
+    form = EntryForm(request.POST, month=month)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("scoring:month_detail", pk=month.pk)
+    return _done(
+        request,
+        month,
+        services.entry_add,
+        _("Entry recorded."),
+        month=month,
+        by=request.user,
+        **form.cleaned_data,
+    )
+
+
+@require_POST
+@login_required
+def entry_delete(request, pk: int):
+    require_scorer(request.user)
+    entry = get_object_or_404(ScoreEntry.objects.select_related("month"), pk=pk)
+    return _done(request, entry.month, services.entry_delete, _("Entry deleted."), entry=entry)
+
+
+@require_POST
+@login_required
+def month_publish(request, pk: int):
+    require_scorer(request.user)
+    month = get_month_for_user(request, pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the deadline for objections."))
+        return redirect("scoring:month_detail", pk=month.pk)
+    return _done(
+        request,
+        month,
+        services.month_publish,
+        _("Published: departments can object until the deadline."),
+        month=month,
+        deadline=form.cleaned_data["deadline"],
+    )
+
+
+@require_POST
+@login_required
+def month_freeze(request, pk: int):
+    require_scorer(request.user)
+    month = get_month_for_user(request, pk)
+    return _done(
+        request, month, services.month_freeze, _("Frozen: the month will not change."), month=month
+    )
+
+
+@require_POST
+@login_required
+def objection_file(request, pk: int):
+    user = request.user
+    if not user.is_department_staff:
+        require_role(user, "staff")
+    month = get_month_for_user(request, pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what is wrong."))
+        return redirect("scoring:month_detail", pk=month.pk)
+    entry = None
+    entry_id = request.POST.get("entry", "")
+    if entry_id.isdigit():
+        # another department's line is not even there for this user
+        entry = get_object_or_404(ScoreEntry, pk=int(entry_id), department=user.department)
+    return _done(request, month, services.objection_file, _("Objection filed."), month=month,
+                 department=user.department, entry=entry, text=form.cleaned_data["text"], by=user)  # fmt: skip
+
+
+@require_POST
+@login_required
+def objection_answer(request, pk: int):
+    require_scorer(request.user)
+    objection = get_object_or_404(Objection.objects.select_related("month"), pk=pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and write the answer."))
+        return redirect("scoring:month_detail", pk=objection.month_id)
+    return _done(request, objection.month, services.objection_answer, _("Answered."), objection=objection,
+                 by=request.user, upheld=form.cleaned_data["upheld"], answer=form.cleaned_data["answer"])  # fmt: skip
+
+
+@require_POST
+@login_required
+def month_upload(request, pk: int):
+    """A whole month's table from Excel: every row checked, nothing saved if one is wrong."""
+    require_scorer(request.user)
+    month = get_month_for_user(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an .xlsx file."))
+        return redirect("scoring:month_detail", pk=month.pk)
+    upload = form.cleaned_data["file"]
+    if upload.size > excel.MAX_UPLOAD_BYTES:
+        messages.error(request, _("The file is larger than 2 MB."))
+        return redirect("scoring:month_detail", pk=month.pk)
+    try:
+        rows = excel.read_month(upload.read())
+        services.month_record_totals(
+            month=month, rows=[(r.department, r.deduction, r.bonus) for r in rows], by=request.user,
+            reason=_("Monthly totals uploaded from %(name)s") % {"name": upload.name[:100]},
+        )  # fmt: skip
+    except excel.UploadError as exc:
+        for error in exc.errors[:50]:
+            messages.error(request, error)
+        messages.error(request, _("Nothing was saved."))
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)d rows recorded.") % {"count": len(rows)})
+    return redirect("scoring:month_detail", pk=month.pk)
+
+
+@login_required
+def month_xlsx(request, pk: int):
+    month = get_month_for_user(request, pk)
+    if not sees_every_line(request.user, month):
+        require_scorer(request.user)
+    return _xlsx(excel.month_workbook(month), f"{month.label}窗口考核结果.xlsx")
+
+
+@login_required
+def department_year(request, pk: int, year: int):
+    department = get_object_or_404(Department, pk=pk)
+    user = request.user
+    months = ScoreMonth.objects.filter(month__year=year)
+    if user.is_department_staff and user.department_id != department.pk:
+        months = months.exclude(status=ScoreMonth.Status.OPEN)
+    visible = set(months.values_list("month", flat=True))
+    lines = [
+        line
+        for line in WindowScore.objects.filter(month__in=visible).ranked()
+        if line.department_id == department.pk
+    ]
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            excel.department_year_workbook(department, year),
+            f"{department.label}{year}年窗口考核.xlsx",
+        )
+    chart = charts.line([(f"{line.month.month}月", line.total_score) for line in lines])
+    return render(
+        request,
+        "scoring/department_year.html",
+        {"department": department, "year": year, "lines": lines, "chart": chart},
+    )
+
+
+@require_POST
+@login_required
+def month_attach(request, pk: int):
+    """The editor attaches a frozen month's table to an issue as its 附件."""
+    require_role(request.user, "editor")
+    month = get_month_for_user(request, pk)
+    form = AttachForm(request.POST)
+    if not month.is_frozen:
+        messages.error(request, _("Only a frozen month can be printed in a bulletin."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose an issue that is still being edited."))
+    else:
+        issue = form.cleaned_data["issue"]
+        title = f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果"
+        position = (
+            issue.sections.order_by("-position").values_list("position", flat=True).first() or 0
+        ) + 1
+        Section.objects.create(
+            issue=issue, position=position, level=1, title=title,
+            kind=Section.Kind.ATTACHMENT, score_month=month.month,
+        )  # fmt: skip
+        messages.success(request, _("Attached to %(issue)s.") % {"issue": issue})
+        return redirect("bulletin:issue_detail", pk=issue.pk)
+    return redirect("scoring:month_detail", pk=month.pk)
