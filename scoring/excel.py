@@ -51,7 +51,7 @@ def _number(value, line: int, what: str, errors: list[str]) -> Decimal | None:
         number = Decimal(str(value).strip().replace("−", "-").replace("－", "-"))
     except InvalidOperation:
         errors.append(
-            _("Row %(line)d: %(what)s %(value)r is not a number.")
+            _('Row %(line)d: %(what)s "%(value)s" is not a number.')
             % {"line": line, "what": what, "value": value}
         )
         return None
@@ -109,7 +109,7 @@ def read_month(data: bytes) -> list[Row]:
         department = departments.get(name)
         if department is None:
             errors.append(
-                _("Row %(line)d: unknown department %(name)r.") % {"line": offset, "name": name}
+                _('Row %(line)d: unknown department "%(name)s".') % {"line": offset, "name": name}
             )
             continue
         if department.pk in seen:
