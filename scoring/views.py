@@ -76,14 +76,14 @@ def month_detail(request, pk: int):
     return render(request, "scoring/month_detail.html", context)
 
 
-def _done(request, month, step, message: str, **kwargs):
+def _done(request, target: ScoreMonth, step, message: str, **kwargs):
     try:
         step(**kwargs)
     except services.ScoringError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, message)
-    return redirect("scoring:month_detail", pk=month.pk)
+    return redirect("scoring:month_detail", pk=target.pk)
 
 
 @require_POST
