@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from bulletin.models import (
     InspectionItem,
+    InspectionRound,
     Issue,
     IssueTransition,
     LeaderVisit,
@@ -135,3 +136,11 @@ class StatisticOpeningAdmin(admin.ModelAdmin):
     list_display = ["series", "year", "label", "value"]
     list_filter = ["series", "year"]
     search_fields = ["label"]
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(admin.ModelAdmin):
+    list_display = ["date", "inspector", "issue"]
+    list_filter = ["date"]
+    search_fields = ["inspector"]
+    list_select_related = ["issue__series"]

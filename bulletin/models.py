@@ -10,6 +10,17 @@ def default_outline() -> list:
     return []
 
 
+def default_checklist() -> list:
+    return [
+        "按时到岗情况",
+        "工作区域标准化执行情况",
+        "着装情况",
+        "工作牌佩戴情况",
+        "纪律秩序",
+        "大厅防控情况",
+    ]
+
+
 class Series(models.Model):
     """A bulletin title such as 窗口工作周报, issued by one body."""
 
@@ -30,6 +41,12 @@ class Series(models.Model):
     )
     default_print_count = models.PositiveIntegerField(
         _("default print count"), null=True, blank=True
+    )
+    inspection_checklist = models.JSONField(
+        _("inspection checklist"),
+        default=default_checklist,
+        blank=True,
+        help_text=_("The topics every hall inspection round checks."),
     )
     default_outline = models.JSONField(
         _("default section outline"),
@@ -499,11 +516,66 @@ class LeaderVisit(models.Model):
         return f"{self.date} {self.department} {self.leader_name}"
 
 
+class InspectionRound(models.Model):
+    """A hall inspection on one day: the checklist's topics and what was found."""
+
+    date = models.DateField(_("date"))
+    inspector = models.CharField(_("inspector"), max_length=100)
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspection_rounds",
+        help_text=_("The issue whose 大厅巡查 section reports this round."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.inspector}"
+
+
 class InspectionItem(models.Model):
     """One line of the weekly hall inspection: a topic and its finding."""
 
+    class Proposal(models.TextChoices):
+        NONE = "", _("no deduction proposed")
+        PROPOSED = "proposed", _("deduction proposed")
+        CONFIRMED = "confirmed", _("deduction confirmed")
+        DISMISSED = "dismissed", _("deduction dismissed")
+
     issue = models.ForeignKey(
-        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="inspection_items"
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inspection_items",
+    )
+    round = models.ForeignKey(
+        InspectionRound,
+        verbose_name=_("inspection round"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    proposed_points = models.DecimalField(
+        _("proposed deduction"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Negative, e.g. -1, when the finding names a department."),
+    )
+    proposal = models.CharField(
+        _("deduction"), max_length=10, choices=Proposal.choices, default=Proposal.NONE, blank=True
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
@@ -522,6 +594,16 @@ class InspectionItem(models.Model):
         ordering = ["issue", "position", "pk"]
         verbose_name = _("inspection item")
         verbose_name_plural = _("inspection items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposal__in=["", "proposed", "confirmed", "dismissed"]),
+                name="inspectionitem_proposal_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_points__isnull=True) | Q(proposed_points__lt=0),
+                name="inspectionitem_proposal_is_a_deduction",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.topic

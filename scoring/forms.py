@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bulletin.models import Issue
+from bulletin.models import InspectionItem, Issue
 from bulletin.text import normalize_chinese, normalize_paragraphs
 from departments.models import Department
 
@@ -99,3 +99,43 @@ class AttachForm(forms.Form):
         label=_("Issue"),
         queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
     )
+
+
+class RoundForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspector = forms.CharField(label=_("Inspector"), max_length=100)
+    issue = forms.ModelChoiceField(
+        label=_("Reported in"),
+        queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = InspectionItem
+        fields = ["topic", "finding", "department", "proposed_points"]
+        widgets = {"finding": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_finding(self) -> str:
+        return normalize_paragraphs(self.cleaned_data["finding"]) or "总体情况良好。"
+
+    def clean(self):
+        cleaned = super().clean()
+        points = cleaned.get("proposed_points")
+        if points is not None:
+            if points >= 0 or points * 2 != (points * 2).to_integral_value():
+                self.add_error("proposed_points", _("A deduction is negative, in steps of 0.5."))
+            elif not cleaned.get("department"):
+                self.add_error("department", _("Name the department the deduction is for."))
+        return cleaned
+
+
+FindingFormSet = forms.modelformset_factory(
+    InspectionItem, form=FindingForm, extra=1, can_delete=True
+)

@@ -215,3 +215,57 @@ def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> 
 
 def next_display_order() -> int:
     return (Department.objects.aggregate(m=Max("display_order"))["m"] or 0) + 10
+
+
+# --- hall inspections ------------------------------------------------------------------
+
+GOOD = "总体情况良好。"
+
+
+def inspection_round_create(*, date: datetime.date, inspector: str, series, issue=None):
+    """A round with one line per checklist topic, each 'overall good' until told otherwise."""
+    from bulletin.models import InspectionItem, InspectionRound
+
+    with transaction.atomic():
+        round_ = InspectionRound.objects.create(date=date, inspector=inspector, issue=issue)
+        InspectionItem.objects.bulk_create(
+            InspectionItem(round=round_, issue=issue, position=n, topic=topic, finding=GOOD)
+            for n, topic in enumerate(series.inspection_checklist or [], start=1)
+        )
+    return round_
+
+
+def finding_confirm(*, item, by) -> ScoreEntry:
+    """The scorer turns an inspection finding into a deduction of the round's month."""
+    from bulletin.models import InspectionItem
+
+    if item.proposal != InspectionItem.Proposal.PROPOSED or not item.department_id:
+        raise ScoringError(_("This finding proposes no deduction."))
+    month = month_open(month=item.round.date)
+    with transaction.atomic():
+        changed = InspectionItem.objects.filter(
+            pk=item.pk, proposal=InspectionItem.Proposal.PROPOSED
+        ).update(proposal=InspectionItem.Proposal.CONFIRMED)
+        if not changed:
+            raise ScoringError(_("This finding has already been decided."))
+        entry = entry_add(
+            month=month,
+            department=item.department,
+            date=item.round.date,
+            points=item.proposed_points,
+            reason=f"大厅巡查：{item.topic}。{item.finding}",
+            clause=_("hall inspection"),
+            evidence=f"{item.round.inspector} {item.round.date:%Y-%m-%d}",
+            by=by,
+        )
+    return entry
+
+
+def finding_dismiss(*, item) -> None:
+    from bulletin.models import InspectionItem
+
+    changed = InspectionItem.objects.filter(
+        pk=item.pk, proposal=InspectionItem.Proposal.PROPOSED
+    ).update(proposal=InspectionItem.Proposal.DISMISSED)
+    if not changed:
+        raise ScoringError(_("This finding has already been decided."))

@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/xlsx/", views.month_xlsx, name="month_xlsx"),
     path("<int:pk>/attach/", views.month_attach, name="month_attach"),
     path("departments/<int:pk>/<int:year>/", views.department_year, name="department_year"),
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
 ]

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin.access import require_role
-from bulletin.models import Section
+from bulletin.models import InspectionItem, InspectionRound, Section, Series
 from departments.models import Department
 from scoring import charts, excel, services
 from scoring.access import get_month_for_user, require_scorer, sees_every_line
@@ -15,9 +17,11 @@ from scoring.forms import (
     AnswerForm,
     AttachForm,
     EntryForm,
+    FindingFormSet,
     MonthForm,
     ObjectionForm,
     PublishForm,
+    RoundForm,
     UploadForm,
 )
 from scoring.models import Objection, ScoreEntry, ScoreMonth, WindowScore
@@ -265,3 +269,67 @@ def month_attach(request, pk: int):
         messages.success(request, _("Attached to %(issue)s.") % {"issue": issue})
         return redirect("bulletin:issue_detail", pk=issue.pk)
     return redirect("scoring:month_detail", pk=month.pk)
+
+
+# --- hall inspections ------------------------------------------------------------------
+
+
+def _require_inspector(user) -> None:
+    if not (user.is_scorer or user.is_editor):
+        raise PermissionDenied
+
+
+@login_required
+def inspection_list(request):
+    _require_inspector(request.user)
+    form = RoundForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        series = Series.objects.first()
+        if series is None:
+            messages.error(request, _("Create a series first."))
+        else:
+            round_ = services.inspection_round_create(series=series, **form.cleaned_data)
+            return redirect("scoring:inspection_detail", pk=round_.pk)
+    rounds = InspectionRound.objects.select_related("issue__series")[:50]
+    return render(request, "scoring/inspection_list.html", {"rounds": rounds, "form": form})
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    _require_inspector(request.user)
+    round_ = get_object_or_404(InspectionRound.objects.select_related("issue"), pk=pk)
+    formset = FindingFormSet(
+        request.POST or None, queryset=round_.items.select_related("department")
+    )
+    if request.method == "POST":
+        if round_.issue and round_.issue.status not in round_.issue.TAKES_SUBMISSIONS:
+            messages.error(request, _("The issue reporting this round is past review."))
+        elif formset.is_valid():
+            items = formset.save(commit=False)
+            for item in formset.deleted_objects:
+                item.delete()
+            for item in items:
+                item.round, item.issue = round_, round_.issue
+                if item.proposed_points is not None and item.proposal in ("", None):
+                    item.proposal = InspectionItem.Proposal.PROPOSED
+                item.save()
+            messages.success(request, _("Findings saved."))
+            return redirect("scoring:inspection_detail", pk=round_.pk)
+    return render(request, "scoring/inspection_detail.html", {"round": round_, "formset": formset})
+
+
+@require_POST
+@login_required
+def finding_decide(request, pk: int):
+    require_scorer(request.user)
+    item = get_object_or_404(InspectionItem.objects.select_related("round", "department"), pk=pk)
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.finding_confirm(item=item, by=request.user)
+            messages.success(request, _("Deduction recorded."))
+        else:
+            services.finding_dismiss(item=item)
+            messages.success(request, _("Proposal dismissed."))
+    except services.ScoringError as exc:
+        messages.error(request, str(exc))
+    return redirect("scoring:inspection_detail", pk=item.round_id)
