@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,6 +12,7 @@ from bulletin.demo import data
 from bulletin.importer import import_file
 from bulletin.models import Issue, LeaderVisit, RecipientGroup, Section
 from departments.models import Department, User
+from scoring import services as scoring_services
 
 
 class Command(BaseCommand):
@@ -53,6 +55,23 @@ class Command(BaseCommand):
                     defaults={"issue": issue, "leader_title": title, "activity": activity},
                 )
         self._open_issue(issue.series)
+        self._open_month(departments)
+
+    def _open_month(self, departments) -> None:
+        """September 2023, open, with two entries: the scorer's month to work on."""
+        month = scoring_services.month_open(month=datetime.date(2023, 9, 1))
+        if month.entries.exists() or month.is_frozen:
+            return
+        for name, points, reason in data.SCORE_ENTRIES:
+            scoring_services.entry_add(
+                month=month,
+                department=departments[name],
+                date=datetime.date(2023, 9, 20),
+                points=Decimal(points),
+                reason=reason,
+                by=None,
+            )
+        self.stdout.write(f"Opened the assessment of {month.label}")
 
     def _open_issue(self, series) -> None:
         """The next issue, collecting items, so the demo logins have something to do."""
