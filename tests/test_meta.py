@@ -101,7 +101,9 @@ def test_load_demo_loads_departments_issues_visits_and_demo_logins(settings):
     assert open_issue.sections.filter(call_deadline__isnull=False).exists()
     assert Department.objects.count() == 29
     assert WindowScore.objects.filter(month=datetime.date(2023, 8, 1)).count() == 29
-    assert WindowScore.objects.filter(month=datetime.date(2023, 9, 1)).count() == 29  # the open month
+    assert (
+        WindowScore.objects.filter(month=datetime.date(2023, 9, 1)).count() == 29
+    )  # the open month
     assert LeaderVisit.objects.count() == 6
     assert InspectionItem.objects.count() == 6
     orders = list(Department.objects.values_list("name", flat=True))
