@@ -9,6 +9,7 @@ from bulletin.models import (
     Notice,
     RecipientGroup,
     Section,
+    SectionVersion,
     Series,
     Statistic,
     StatisticOpening,
@@ -144,3 +145,11 @@ class InspectionRoundAdmin(admin.ModelAdmin):
     list_filter = ["date"]
     search_fields = ["inspector"]
     list_select_related = ["issue__series"]
+
+
+@admin.register(SectionVersion)
+class SectionVersionAdmin(admin.ModelAdmin):
+    list_display = ["section", "number", "saved_by", "saved_at"]
+    search_fields = ["body"]
+    list_select_related = ["section", "saved_by"]
+    raw_id_fields = ["section"]

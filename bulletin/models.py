@@ -817,3 +817,29 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.message[:40]
+
+
+class SectionVersion(models.Model):
+    """An earlier text of a section, kept whenever the editor or a generation replaces it."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("text"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["section", "-number", "-pk"]
+        verbose_name = _("section text version")
+        verbose_name_plural = _("section text versions")
+
+    def __str__(self) -> str:
+        return f"{self.section} v{self.number}"

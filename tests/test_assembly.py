@@ -162,3 +162,15 @@ def test_items_move_within_their_section(client, editor, issue):
     client.force_login(editor)
     client.post(reverse("bulletin:submission_move", args=[second.pk]), {"to": "up"})
     assert list(section.submissions.order_by("position")) == [second, first]
+
+
+def test_earlier_texts_of_a_section_are_kept_and_shown(client, editor, issue):
+    section = make_section(issue, title="政务资讯", kind=Section.Kind.NEWS, body="初稿。")
+    client.force_login(editor)
+    url = reverse("bulletin:section_text", args=[section.pk])
+    client.post(url, {"body": "二稿。", "version": section.version})
+    section.refresh_from_db()
+    client.post(url, {"body": "三稿。", "version": section.version})
+    assert list(section.versions.values_list("body", flat=True)) == ["二稿。", "初稿。"]
+    page = client.get(url).content.decode()
+    assert "初稿。" in page and "二稿。" in page

@@ -165,7 +165,8 @@ def test_issue_page_costs_the_same_queries_whatever_its_size(
      "bulletin/inspectionitem", "bulletin/submissionversion",
      "bulletin/submissiontransition", "bulletin/issuetransition", "bulletin/recipientgroup",
      "bulletin/notice", "bulletin/statistic", "bulletin/statisticopening", "scoring/windowscore",
-     "scoring/scoremonth", "scoring/scoreentry", "scoring/objection", "bulletin/inspectionround"],
+     "scoring/scoremonth", "scoring/scoreentry", "scoring/objection", "bulletin/inspectionround",
+     "bulletin/sectionversion"],
 )  # fmt: skip
 def test_admin_lists_every_model_with_search(client, admin_user, seeded, model):
     client.force_login(admin_user)

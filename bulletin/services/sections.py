@@ -7,7 +7,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from bulletin import generate
-from bulletin.models import Issue, Section, Submission
+from bulletin.models import Issue, Section, SectionVersion, Submission
 from bulletin.services.submissions import Conflict, WorkflowError
 
 
@@ -98,12 +98,24 @@ def submission_move(*, submission: Submission, direction: int) -> None:
     submission_place(submission=submission, index=max(0, index + direction))
 
 
-def section_save_text(*, section: Section, body: str, version: int) -> Section:
+def _keep(section: Section, by) -> None:
+    if section.body.strip():
+        SectionVersion.objects.create(
+            section=section, number=section.version, body=section.body, saved_by=by
+        )
+
+
+def section_save_text(*, section: Section, body: str, version: int, by=None) -> Section:
     """The editor's text for a section, refused when someone saved in between."""
     _editable(section.issue)
-    changed = Section.objects.filter(pk=section.pk, version=version).update(
-        body=body, version=F("version") + 1
-    )
+    if body == section.body:
+        return section
+    with transaction.atomic():
+        changed = Section.objects.filter(pk=section.pk, version=version).update(
+            body=body, version=F("version") + 1
+        )
+        if changed:
+            _keep(section, by)
     if not changed:
         raise Conflict(
             _(
@@ -116,7 +128,7 @@ def section_save_text(*, section: Section, body: str, version: int) -> Section:
 
 
 def section_generate(
-    *, section: Section, overwrite: bool = False, version: int | None = None
+    *, section: Section, overwrite: bool = False, version: int | None = None, by=None
 ) -> generate.Generated:
     """Write the section's prose from its records; never over a hand edit unless asked."""
     _editable(section.issue)
@@ -129,6 +141,8 @@ def section_generate(
         raise generate_needs_confirmation(section)
     generated = generate.generate_section(section)
     with transaction.atomic():
+        if generated.text != section.body:
+            _keep(section, by)
         Section.objects.filter(pk=section.pk).update(
             body=generated.text, generated_body=generated.text, version=F("version") + 1
         )

@@ -164,7 +164,12 @@ def section_text(request, pk: int):
         else:
             messages.success(request, _("Text saved."))
             return _back(section)
-    return render(request, "bulletin/section_text.html", {"section": section, "form": form})
+    versions = section.versions.select_related("saved_by")
+    return render(
+        request,
+        "bulletin/section_text.html",
+        {"section": section, "form": form, "versions": versions},
+    )
 
 
 @require_POST
@@ -177,6 +182,7 @@ def section_generate(request, pk: int):
             section=section,
             overwrite=request.POST.get("overwrite") == "1",
             version=int(version) if version.isdigit() else None,
+            by=request.user,
         )
     except services.NeedsConfirmation as exc:
         return render(
