@@ -10,6 +10,7 @@ HOST ?= 127.0.0.1:8000
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	test -f .env || printf '# Development settings written by make; see .env.example.\nDEBUG=1\nJIANBAO_DEMO=1\n' > .env
 	touch $@
 
 install: $(BIN)/.installed

@@ -134,3 +134,16 @@ def test_load_demo_if_empty_leaves_existing_data_alone(settings):
     make_issue(make_series("其他简报"))
     call_command("load_demo", if_empty=True, stdout=StringIO())
     assert Issue.objects.count() == 1
+
+
+def test_a_local_env_file_fills_only_what_the_environment_does_not_say(tmp_path, monkeypatch):
+    from config.settings import load_env_file
+
+    env = tmp_path / ".env"
+    env.write_text("# comment\nJIANBAO_TEST_A=from-file\nJIANBAO_TEST_B = file\n", encoding="utf-8")
+    monkeypatch.delenv("JIANBAO_TEST_A", raising=False)
+    monkeypatch.setenv("JIANBAO_TEST_B", "from-environment")
+    load_env_file(env)
+    assert os.environ["JIANBAO_TEST_A"] == "from-file"
+    assert os.environ["JIANBAO_TEST_B"] == "from-environment"
+    monkeypatch.delenv("JIANBAO_TEST_A")
