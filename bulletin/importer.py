@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
@@ -685,8 +685,9 @@ def _match_department(text: str, departments: list[Department]) -> Department | 
 def _department(name: str, cache: dict[str, Department]) -> Department:
     key = compact(name)
     if key not in cache:
-        last = Department.objects.aggregate(m=Max("display_order"))["m"] or 0
-        cache[key] = Department.objects.create(name=name, display_order=last + 10)
+        cache[key] = Department.objects.create(
+            name=name, display_order=Department.objects.next_display_order()
+        )
     return cache[key]
 
 

@@ -657,12 +657,24 @@ class Transition(models.Model):
     to_status = models.CharField(_("to"), max_length=20)
     comment = models.TextField(_("comment"), blank=True)
 
+    # The TextChoices whose values the two status fields hold (set by each subclass).
+    statuses: type[models.TextChoices]
+
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        # An empty "from" is the object's creation.
+        return self.statuses(self.from_status).label if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return self.statuses(self.to_status).label
 
 
 class SubmissionTransition(Transition):
@@ -673,17 +685,11 @@ class SubmissionTransition(Transition):
         related_name="transitions",
     )
 
+    statuses = Submission.Status
+
     class Meta(Transition.Meta):
         verbose_name = _("submission transition")
         verbose_name_plural = _("submission transitions")
-
-    @property
-    def from_label(self) -> str:
-        return Submission.Status(self.from_status).label
-
-    @property
-    def to_label(self) -> str:
-        return Submission.Status(self.to_status).label
 
 
 class IssueTransition(Transition):
@@ -691,17 +697,11 @@ class IssueTransition(Transition):
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="transitions"
     )
 
+    statuses = Issue.Status
+
     class Meta(Transition.Meta):
         verbose_name = _("issue transition")
         verbose_name_plural = _("issue transitions")
-
-    @property
-    def from_label(self) -> str:
-        return Issue.Status(self.from_status).label if self.from_status else "—"
-
-    @property
-    def to_label(self) -> str:
-        return Issue.Status(self.to_status).label
 
 
 class Statistic(models.Model):

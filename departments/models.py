@@ -9,6 +9,10 @@ class DepartmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def next_display_order(self) -> int:
+        """A place after every existing department (for ones added on the fly)."""
+        return (self.aggregate(m=models.Max("display_order"))["m"] or 0) + 10
+
 
 class Department(models.Model):
     """A provincial department stationed in the hall with its own service window."""

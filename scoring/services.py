@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,10 +210,6 @@ def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> 
         raise ScoringError(_("This objection has already been answered."))
     objection.refresh_from_db()
     return objection
-
-
-def next_display_order() -> int:
-    return (Department.objects.aggregate(m=Max("display_order"))["m"] or 0) + 10
 
 
 # --- hall inspections ------------------------------------------------------------------
