@@ -110,17 +110,30 @@ def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) 
     if departments is None:
         departments = list(Department.objects.active().values_list("pk", flat=True))
     department_ids = set(sums) | set(existing) | set(departments)
+    new_lines, changed = [], []
     for department_id in department_ids:
         deduction, bonus = sums.get(department_id, [Decimal(0), Decimal(0)])
         if month.bonus_cap is not None:
             bonus = min(bonus, month.bonus_cap)
         if month.total_cap is not None:
             bonus = max(Decimal(0), min(bonus, month.total_cap - BASE_SCORE - deduction))
-        score = existing.get(department_id) or WindowScore(
-            department_id=department_id, month=month.month
-        )
-        score.base, score.deduction, score.bonus = BASE_SCORE, deduction, bonus
-        score.save()
+        line = existing.get(department_id)
+        if line is None:
+            new_lines.append(
+                WindowScore(
+                    department_id=department_id,
+                    month=month.month,
+                    base=BASE_SCORE,
+                    deduction=deduction,
+                    bonus=bonus,
+                )
+            )
+        elif (line.base, line.deduction, line.bonus) != (BASE_SCORE, deduction, bonus):
+            line.base, line.deduction, line.bonus = BASE_SCORE, deduction, bonus
+            changed.append(line)
+    # A few statements for the whole month, not one per department.
+    WindowScore.objects.bulk_create(new_lines)
+    WindowScore.objects.bulk_update(changed, ["base", "deduction", "bonus"])
 
 
 def month_record_totals(

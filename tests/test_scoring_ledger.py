@@ -186,3 +186,26 @@ def test_months_move_only_forward(db):
     with pytest.raises(services.ScoringError):
         services.month_publish(month=month, deadline=timezone.now() - datetime.timedelta(days=1))
     assert month.status == ScoreMonth.Status.OPEN
+
+
+def test_recomputing_a_month_costs_the_same_queries_for_2_or_30_departments(db, scorer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(count: int) -> int:
+        month = services.month_open(month=datetime.date(2024, count % 12 + 1, 1))
+        for i in range(count):
+            department = Department.objects.create(name=f"部门{count}-{i}", display_order=i)
+            ScoreEntry.objects.create(month=month, department=department, date=month.month,
+                                      points=Decimal(i % 3 + 1), reason="加分")  # fmt: skip
+        services.month_recompute(month=month)  # creates the lines
+        ScoreEntry.objects.filter(month=month).update(points=Decimal(-1))
+        with CaptureQueriesContext(connection) as queries:
+            services.month_recompute(month=month)  # updates every line
+        assert {s.total for s in WindowScore.objects.filter(month=month.month)} <= {
+            Decimal(99),
+            Decimal(100),
+        }
+        return len(queries)
+
+    assert cost(30) == cost(2)
