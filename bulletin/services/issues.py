@@ -161,38 +161,44 @@ def issue_return(*, issue: Issue, by, comment: str) -> Issue:
 def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
     """签发: the approver signs the issue off; 印发日期 is the day of sign-off."""
     now = timezone.now()
-    return _move_issue(
-        issue=issue,
-        by=by,
-        old={Issue.Status.REVIEW},
-        new=Issue.Status.APPROVED,
-        comment=comment,
-        approved_by=by,
-        approved_at=now,
-        issue_date=timezone.localdate(now),
-    )
+    with transaction.atomic():
+        issue = _move_issue(
+            issue=issue,
+            by=by,
+            old={Issue.Status.REVIEW},
+            new=Issue.Status.APPROVED,
+            comment=comment,
+            approved_by=by,
+            approved_at=now,
+            issue_date=timezone.localdate(now),
+        )
+        # The signed-off text is what will be issued: render it into the cache now.
+        _render_later(issue)
+    return issue
 
 
 def issue_issue(*, issue: Issue, by) -> Issue:
-    """印发: the issue is frozen; its PDF is rendered and stored once, after commit."""
+    """印发: the issue is frozen; the worker renders and stores its PDF once.
+
+    If the worker has not got to it yet, the first download stores it instead (one of
+    them wins the compare-and-set in `issue_pdf`); the issue is issued either way.
+    """
     from bulletin.services.notices import notify_issued
-    from bulletin.services.pdf import issue_pdf
 
     with transaction.atomic():
         issue = _move_issue(
             issue=issue, by=by, old={Issue.Status.APPROVED}, new=Issue.Status.ISSUED
         )
         notify_issued(issue=issue)
-
-    def store_pdf() -> None:
-        try:
-            issue_pdf(issue=Issue.objects.select_related("series").get(pk=issue.pk))
-        except Exception:
-            # The first download renders it instead; the issue is issued either way.
-            logger.exception("PDF of issued issue %s not stored at issuing", issue.pk)
-
-    transaction.on_commit(store_pdf)
+        _render_later(issue)
     return issue
+
+
+def _render_later(issue: Issue) -> None:
+    from bulletin.tasks import render_issue_pdf
+
+    issue_id = issue.pk
+    transaction.on_commit(lambda: render_issue_pdf.enqueue(issue_id))
 
 
 def issue_update(*, issue: Issue, version: int, **fields) -> Issue:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,16 +24,13 @@ def departments_missing(section: Section) -> list[Department]:
 
 
 def _mail_later(messages: list[tuple[str, str, str, list[str]]]) -> None:
-    """E-mail after the commit: a mail server that is down does not undo the notices."""
-
-    def send() -> None:
-        try:
-            send_mass_mail(messages, fail_silently=False)
-        except Exception:
-            logger.exception("reminder e-mails not sent")
+    """E-mail from the worker after the commit: a mail server that is down neither
+    undoes the notices nor keeps the editor waiting."""
+    from bulletin.tasks import send_mail
 
     if messages:
-        transaction.on_commit(send)
+        payload = [list(m) for m in messages]
+        transaction.on_commit(lambda: send_mail.enqueue(payload))
 
 
 def issue_remind(*, section: Section, by) -> int:
@@ -85,8 +81,12 @@ def notify_issued(*, issue: Issue) -> int:
         "title": issue.series.title,
         "label": issue.label,
     }
+    users = list(users)
     notices = Notice.objects.bulk_create(
         Notice(user=user, kind=Notice.Kind.ISSUED, issue=issue, message=message) for user in users
+    )
+    _mail_later(
+        [(message, message, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]
     )
     return len(notices)
 

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from bulletin import services
@@ -92,6 +93,7 @@ def issue_edit(request, pk: int):
 
 @require_GET
 @login_required
+@xframe_options_sameorigin  # the issue page shows the PDF in an <object>
 def issue_pdf_download(request, pk: int):
     issue = get_issue_for_user(request, pk)
     try:
