@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DEBUG=1 JIANBAO_DEMO=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install messages fonts bench lint format clean
+.PHONY: run test install messages fonts bench lint format clean serve stack-test compose-check
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ test: messages fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production processes without Docker: gunicorn + worker on a local PostgreSQL
+# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jianbao; PORT, default 8000).
+serve: messages fonts
+	deploy/serve.sh
+
+# CI: start `make serve` on a fresh database, log in, render and download over HTTP, stop.
+stack-test: messages fonts
+	$(BIN)/python deploy/smoke.py
+
+# CI: the compose file is valid (Debian's docker-compose; no Docker engine needed).
+compose-check:
+	SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q
 
 bench: messages fonts
 	$(BIN)/python bench/render.py

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The production processes without Docker: gunicorn and the background worker against
+# a local PostgreSQL. `make serve` runs this; Ctrl-C (or SIGTERM) stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBUG=0
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jianbao}"
+export JIANBAO_DEMO="${JIANBAO_DEMO:-0}"
+# Plain HTTP on this machine; behind a TLS proxy set TLS=1 and BEHIND_TLS_PROXY=1.
+export TLS="${TLS:-0}"
+export STATIC_MANIFEST=1 BACKGROUND_WORKER=1
+export DATABASE_CONN_MAX_AGE="${DATABASE_CONN_MAX_AGE:-60}"
+PORT="${PORT:-8000}"
+export BIND="${BIND:-127.0.0.1:$PORT}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-localhost,127.0.0.1}"
+PY=.venv/bin/python
+
+mkdir -p var
+if [[ -z "${SECRET_KEY:-}" ]]; then
+  # One key per checkout, kept out of git: logins survive a restart.
+  [[ -s var/secret_key ]] || $PY -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key
+  SECRET_KEY="$(cat var/secret_key)"
+  export SECRET_KEY
+fi
+
+# Create the database on first start.
+db_name="${DATABASE_URL##*/}"
+if [[ "$DATABASE_URL" == postgres* ]] && ! psql "$DATABASE_URL" -Atc "select 1" >/dev/null 2>&1; then
+  echo "== creating database $db_name"
+  psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db_name\""
+fi
+
+echo "== migrate, collectstatic"
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+if [[ "$JIANBAO_DEMO" == 1 ]]; then
+  $PY manage.py load_demo --if-empty
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi &
+pids+=($!)
+$PY manage.py db_worker --no-reload --interval 1 &
+pids+=($!)
+echo "== Jianbao: http://$BIND/  (gunicorn pid ${pids[0]}, worker pid ${pids[1]}; stop with Ctrl-C)"
+# Either process dying ends the stack, so a supervisor notices.
+wait -n "${pids[@]}"
