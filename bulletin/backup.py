@@ -29,7 +29,9 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -267,8 +269,8 @@ def database_is_empty() -> bool:
     return True
 
 
-def _check_compatible(manifest: dict) -> list[str]:
-    """Refuse what this installation cannot use; return notes for what it can."""
+def _check_compatible(manifest: dict) -> None:
+    """Refuse a backup this installation cannot use."""
     vendor = manifest.get("database_vendor")
     if vendor != connection.vendor:
         raise BackupError(
@@ -289,9 +291,6 @@ def _check_compatible(manifest: dict) -> list[str]:
             + ", ".join(f"{app}.{name}" for app, name in newer[:5])
             + "). Restore it with that version."
         )
-    if known - in_backup:
-        return ["The code has migrations the backup lacks: run `manage.py migrate` next."]
-    return []
 
 
 def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> dict:
@@ -306,7 +305,7 @@ def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> d
         staging = Path(tmp)
         log(f"Reading {archive} …")
         manifest = read_archive(archive=archive, into=staging)
-        notes = _check_compatible(manifest)
+        _check_compatible(manifest)
         log(f"  backup of {manifest.get('created')}, {len(manifest['files'])} file(s), checked")
         if not force and not database_is_empty():
             raise BackupError(
@@ -321,8 +320,12 @@ def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> d
             _pg_restore(dump)
         log("Restoring the media files …")
         _replace_media(staging / "media", media_root, log)
-    for note in notes:
-        log(note)
+    # A backup of an older version: bring its schema up to this code's.
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        log(f"Applying the {len(plan)} migration(s) the backup predates …")
+        call_command("migrate", interactive=False, verbosity=0)
     return manifest
 
 
