@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -296,12 +295,14 @@ def _check_compatible(manifest: dict) -> None:
 def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> dict:
     """Replace the database and the media files with the archive's; return its manifest.
 
-    The media files in place are moved aside (MEDIA_ROOT.before-restore-<time>), not deleted.
+    The media files in place are moved aside (MEDIA_ROOT/.before-restore-<time>/), not
+    deleted.
     """
     media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    # Unpacked next to MEDIA_ROOT, so the media tree moves into place by a rename.
-    with tempfile.TemporaryDirectory(prefix=".jianbao-restore-", dir=media_root.parent) as tmp:
+    media_root.mkdir(parents=True, exist_ok=True)
+    # Unpacked inside MEDIA_ROOT (hidden, so never backed up): the files move into place
+    # by renames on one filesystem, even when MEDIA_ROOT is a mount point.
+    with tempfile.TemporaryDirectory(prefix=".jianbao-restore-", dir=media_root) as tmp:
         staging = Path(tmp)
         log(f"Reading {archive} …")
         manifest = read_archive(archive=archive, into=staging)
@@ -356,12 +357,14 @@ def _pg_restore(dump: Path) -> None:
 
 
 def _replace_media(staged: Path, media_root: Path, log: Log) -> None:
-    staged.mkdir(exist_ok=True)
-    if media_root.exists() and any(media_root.iterdir()):
+    current = [entry for entry in media_root.iterdir() if not entry.name.startswith(".")]
+    if current:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = media_root.with_name(f"{media_root.name}.before-restore-{stamp}")
-        media_root.rename(aside)
+        aside = media_root / f".before-restore-{stamp}"
+        aside.mkdir()
+        for entry in current:
+            entry.rename(aside / entry.name)
         log(f"  the previous media files are kept in {aside}")
-    elif media_root.exists():
-        media_root.rmdir()
-    shutil.move(staged, media_root)
+    if staged.is_dir():
+        for entry in staged.iterdir():
+            entry.rename(media_root / entry.name)

@@ -201,7 +201,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_issued_pdf_intact(
         forced = manage("restore", str(archive), "--force", env=target.env)
         assert forced.returncode == 0, forced.stderr
         assert target.row_counts() == expected_rows
-        assert list(tmp_path.glob("restored-media.before-restore-*"))
+        assert list(target.media.glob(".before-restore-*/issued/*.pdf"))
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def refused(archive: Path, *flags: str) -> str:
 def nothing_restored(tmp_path: Path) -> None:
     assert Issue.objects.count() == 1
     assert (tmp_path / "media" / "issued" / "issue.pdf").read_bytes() == b"%PDF-1.7 stand-in"
-    assert not list(tmp_path.glob(".jianbao-restore-*"))
+    assert not list((tmp_path / "media").glob(".jianbao-restore-*"))
 
 
 def test_the_archive_lists_every_file_with_its_digest(archive):
