@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bulletin.audit import log_transition
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
 from bulletin.numbering import parse_chinese_numeral
 from bulletin.services import next_issue_numbers
@@ -835,6 +836,7 @@ def _save_scores(parsed: ParsedAttachment, by_name: dict, *, replace: bool) -> N
         if month:
             month.entries.all().delete()
             ScoreMonth.objects.filter(pk=month.pk).update(status=ScoreMonth.Status.OPEN)
+            log_transition(actor=None, obj=month, old=month.status, new=ScoreMonth.Status.OPEN)
             month.refresh_from_db()
     month = month or month_open(month=parsed.month)
     rows = [(_department(row.department, by_name), row.deduction, row.bonus) for row in parsed.rows]
@@ -846,6 +848,7 @@ def _save_scores(parsed: ParsedAttachment, by_name: dict, *, replace: bool) -> N
     ScoreMonth.objects.filter(pk=month.pk).update(
         status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
     )
+    log_transition(actor=None, obj=month, old=month.status, new=ScoreMonth.Status.FROZEN)
 
 
 def import_file(path: Path | str, *, replace: bool = False) -> Issue:

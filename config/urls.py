@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from bulletin.views.health import health
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bulletin:issue_list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -10,4 +12,5 @@ urlpatterns = [
     path("issues/", include("bulletin.urls")),
     path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]

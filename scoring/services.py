@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bulletin.audit import log_transition
 from departments.models import Department
 from scoring.models import BASE_SCORE, Objection, ScoreEntry, ScoreMonth, WindowScore
 
@@ -163,21 +164,25 @@ def month_record_totals(
     return [lines[d.pk] for d, _, _ in rows]
 
 
-def month_publish(*, month: ScoreMonth, deadline: datetime.datetime) -> ScoreMonth:
+def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by=None) -> ScoreMonth:
     if month.status != ScoreMonth.Status.OPEN:
         raise ScoringError(_("Only an open month can be published."))
     if deadline <= timezone.now():
         raise ScoringError(_("The objection deadline must be in the future."))
-    changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.OPEN).update(
-        status=ScoreMonth.Status.PUBLISHED, objection_deadline=deadline, published_at=timezone.now()
-    )
-    if not changed:
-        raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+    with transaction.atomic():
+        changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.OPEN).update(
+            status=ScoreMonth.Status.PUBLISHED,
+            objection_deadline=deadline,
+            published_at=timezone.now(),
+        )
+        if not changed:
+            raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+        log_transition(actor=by, obj=month, old=month.status, new=ScoreMonth.Status.PUBLISHED)
     month.refresh_from_db()
     return month
 
 
-def month_freeze(*, month: ScoreMonth) -> ScoreMonth:
+def month_freeze(*, month: ScoreMonth, by=None) -> ScoreMonth:
     if month.status != ScoreMonth.Status.PUBLISHED:
         raise ScoringError(_("Only a published month can be frozen."))
     waiting = month.objections.filter(status=Objection.Status.OPEN).count()
@@ -185,11 +190,13 @@ def month_freeze(*, month: ScoreMonth) -> ScoreMonth:
         raise ScoringError(
             _("%(count)d objection(s) still wait for an answer.") % {"count": waiting}
         )
-    changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.PUBLISHED).update(
-        status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
-    )
-    if not changed:
-        raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+    with transaction.atomic():
+        changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.PUBLISHED).update(
+            status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
+        )
+        if not changed:
+            raise ScoringError(_("Someone else has just changed this month. Reload the page."))
+        log_transition(actor=by, obj=month, old=month.status, new=ScoreMonth.Status.FROZEN)
     month.refresh_from_db()
     return month
 

@@ -134,6 +134,7 @@ def month_publish(request, pk: int):
         _("Published: departments can object until the deadline."),
         month=month,
         deadline=form.cleaned_data["deadline"],
+        by=request.user,
     )
 
 
@@ -143,7 +144,12 @@ def month_freeze(request, pk: int):
     require_scorer(request.user)
     month = get_month_for_user(request, pk)
     return _done(
-        request, month, services.month_freeze, _("Frozen: the month will not change."), month=month
+        request,
+        month,
+        services.month_freeze,
+        _("Frozen: the month will not change."),
+        month=month,
+        by=request.user,
     )
 
 

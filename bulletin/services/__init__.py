@@ -24,7 +24,7 @@ from bulletin.services.notices import (
     notice_open,
     notify_issued,
 )
-from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf
+from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf, verify_stored_pdfs
 from bulletin.services.sections import (
     NeedsConfirmation,
     section_add,
@@ -85,4 +85,5 @@ __all__ = [
     "submission_submit",
     "submission_update",
     "submission_withdraw",
+    "verify_stored_pdfs",
 ]

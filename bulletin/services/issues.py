@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bulletin.audit import log_transition
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
 from bulletin.services.submissions import Conflict, WorkflowError
 
@@ -77,6 +78,7 @@ def issue_create(
             IssueTransition.objects.create(
                 issue=issue, actor=by, from_status="", to_status=issue.status
             )
+            log_transition(actor=by, obj=issue, old="", new=issue.status)
         # The series' outline is this issue's starting point; the editor changes it.
         kinds = set(Section.Kind.values)
         Section.objects.bulk_create(
@@ -111,6 +113,7 @@ def _move_issue(*, issue: Issue, by, old: set[str], new: str, comment: str = "",
         IssueTransition.objects.create(
             issue=issue, actor=by, from_status=issue.status, to_status=new, comment=comment
         )
+        log_transition(actor=by, obj=issue, old=issue.status, new=new, comment=comment)
     issue.refresh_from_db()
     return issue
 

@@ -1,6 +1,7 @@
 """The printable PDF of an issue, and the frozen PDF of an issued one."""
 
 import hashlib
+from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,6 +23,18 @@ def read_stored_pdf(issue: Issue) -> bytes:
     if hashlib.sha256(data).hexdigest() != issue.pdf_sha256:
         raise StoredPdfError(f"{issue}: the stored PDF does not match its SHA-256")
     return data
+
+
+def verify_stored_pdfs() -> Iterator[tuple[Issue, StoredPdfError | None]]:
+    """Every stored issued PDF checked against its SHA-256: (issue, None) or the error."""
+    issues = Issue.objects.exclude(pdf_sha256="").select_related("series").order_by("pk")
+    for issue in issues.iterator():
+        try:
+            read_stored_pdf(issue)
+        except StoredPdfError as exc:
+            yield issue, exc
+        else:
+            yield issue, None
 
 
 def issue_pdf(*, issue: Issue) -> bytes:

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bulletin.audit import log_transition
 from bulletin.models import (
     Issue,
     Section,
@@ -57,6 +58,7 @@ def _move(
             to_status=new,
             comment=comment,
         )
+        log_transition(actor=by, obj=submission, old=submission.status, new=new, comment=comment)
     submission.refresh_from_db()
     return submission
 

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bulletin.backup import BackupError, backup_restore, counts
+from bulletin.services import verify_stored_pdfs
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the database and the media files with those of a backup archive, then "
+        "check every issued PDF against its SHA-256. Refuses a non-empty database "
+        "unless --force is given."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("archive", type=Path, help="An archive written by `manage.py backup`.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Restore even though the database holds data (it is replaced).",
+        )
+
+    def handle(self, *args, archive: Path, force: bool = False, **options) -> None:
+        try:
+            manifest = backup_restore(archive=archive, force=force, log=self.stdout.write)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        media = [f["size"] for name, f in manifest["files"].items() if name.startswith("media/")]
+        now = counts()
+        self.stdout.write(
+            f"Restored the backup of {manifest['created']}: {now['issues']} issue(s), "
+            f"{now['issued']} issued, {now['issued_pdfs']} issued PDF(s); "
+            f"{len(media)} media file(s) {sum(media)} bytes."
+        )
+        self.stdout.write("Checking the issued PDFs …")
+        total = failed = 0
+        for issue, error in verify_stored_pdfs():
+            total += 1
+            if error:
+                failed += 1
+                self.stderr.write(f"FAIL {error}")
+            else:
+                self.stdout.write(f"ok   {issue} {issue.pdf_sha256[:16]}")
+        if failed:
+            raise CommandError(f"Restored, but {failed} of {total} issued PDF(s) failed the check.")
+        self.stdout.write(f"{total} issued PDF(s) verified.")
