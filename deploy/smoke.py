@@ -75,9 +75,16 @@ def main() -> int:
         step("stopped: nothing answers any more")
     else:
         raise SystemExit("the server still answers after the stack was stopped")
-    leftovers = subprocess.run(["pgrep", "-s", str(stack.pid)], capture_output=True, text=True)
-    if leftovers.stdout.strip():
-        raise SystemExit(f"processes left behind: {leftovers.stdout.split()}")
+    # make exits at once; gunicorn and the worker finish their requests and jobs first.
+    deadline = time.monotonic() + 60
+    while True:
+        leftovers = subprocess.run(["pgrep", "-s", str(stack.pid)], capture_output=True, text=True)
+        if not leftovers.stdout.strip():
+            break
+        if time.monotonic() > deadline:
+            raise SystemExit(f"processes left behind: {leftovers.stdout.split()}")
+        time.sleep(0.5)
+    step("gunicorn and the worker have exited")
     print("stack smoke test passed")
     return 0
 
