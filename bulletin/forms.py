@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bulletin.models import (
+    MAX_LINE,
     InspectionItem,
     Issue,
     LeaderVisit,
@@ -77,7 +78,10 @@ class ReturnForm(forms.Form):
         empty_value=0,
     )
     reason = forms.CharField(
-        label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason for return"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_LINE,
     )
 
     def clean(self):
@@ -95,7 +99,7 @@ class CommentForm(forms.Form):
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=MAX_LINE,
     )
 
 
@@ -160,6 +164,12 @@ class SectionTextForm(forms.Form):
         return body
 
 
+# An issue has a handful of figures and findings. Django builds (and the page renders)
+# as many forms as the posted TOTAL_FORMS says, up to absolute_max: 2000 by default,
+# seconds of work for one request.
+RECORDS_LIMIT = {"max_num": 100, "validate_max": True, "absolute_max": 100}
+
+
 class BaseStatisticFormSet(forms.BaseModelFormSet):
     def clean(self):
         super().clean()
@@ -179,9 +189,14 @@ StatisticFormSet = forms.modelformset_factory(
     formset=BaseStatisticFormSet,
     extra=3,
     can_delete=True,
+    **RECORDS_LIMIT,
 )
 InspectionFormSet = forms.modelformset_factory(
-    InspectionItem, fields=["topic", "finding", "department"], extra=2, can_delete=True
+    InspectionItem,
+    fields=["topic", "finding", "department"],
+    extra=2,
+    can_delete=True,
+    **RECORDS_LIMIT,
 )
 
 

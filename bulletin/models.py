@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletin.numbering import chinese_numeral
 
+# TextField max_length is checked by forms (and shown by the textarea), not by the
+# database: enough for a long line of recipients or a finding of a few sentences.
+MAX_LINE = 2000
+
 
 def default_outline() -> list:
     return []
@@ -127,9 +131,11 @@ class Issue(models.Model):
     column_title = models.CharField(
         _("column title"), max_length=100, blank=True, help_text=_("Optional, e.g. 政务服务工作.")
     )
-    report_to = models.TextField(_("报 line"), blank=True)
-    send_to = models.TextField(_("送 line"), blank=True)
-    distribute_to = models.TextField(_("发 line"), blank=True)
+    # A distribution line names bodies, not paragraphs: the limit keeps a stray paste
+    # from filling the last page.
+    report_to = models.TextField(_("报 line"), blank=True, max_length=MAX_LINE)
+    send_to = models.TextField(_("送 line"), blank=True, max_length=MAX_LINE)
+    distribute_to = models.TextField(_("发 line"), blank=True, max_length=MAX_LINE)
     print_count = models.PositiveIntegerField(_("print count"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.COLLECTING
@@ -579,7 +585,9 @@ class InspectionItem(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
-    finding = models.TextField(_("finding"), help_text=_("总体情况良好, or the specifics."))
+    finding = models.TextField(
+        _("finding"), max_length=MAX_LINE, help_text=_("总体情况良好, or the specifics.")
+    )
     department = models.ForeignKey(
         "departments.Department",
         verbose_name=_("department"),
@@ -753,9 +761,9 @@ class RecipientGroup(models.Model):
     """A reusable distribution: the 报/送/发 lines, the print count, who gets notified."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    report_to = models.TextField(_("报 line"), blank=True)
-    send_to = models.TextField(_("送 line"), blank=True)
-    distribute_to = models.TextField(_("发 line"), blank=True)
+    report_to = models.TextField(_("报 line"), blank=True, max_length=MAX_LINE)
+    send_to = models.TextField(_("送 line"), blank=True, max_length=MAX_LINE)
+    distribute_to = models.TextField(_("发 line"), blank=True, max_length=MAX_LINE)
     print_count = models.PositiveIntegerField(_("print count"), null=True, blank=True)
     departments = models.ManyToManyField(
         "departments.Department",

@@ -30,6 +30,9 @@ _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# A whole number as a browser posts it: ASCII digits, few enough for a 64-bit column.
+_ASCII_NUMBER = re.compile(r"[0-9]{1,18}")
+
 _PUNCT = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
 
 
@@ -83,3 +86,12 @@ def normalize_paragraphs(text: str) -> str:
 def compact(text: str) -> str:
     """A key for comparing names and titles: no spaces, full-width punctuation."""
     return re.sub(r"\s+", "", normalize_chinese(text))
+
+
+def parse_number(value: str | None) -> int | None:
+    """A non-negative whole number posted as text, or None when it is not one.
+
+    str.isdigit() also accepts "²" and other digits that int() refuses, and a string of
+    thousands of digits is past int()'s limit: either would be a server error.
+    """
+    return int(value) if value and _ASCII_NUMBER.fullmatch(value) else None

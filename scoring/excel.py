@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +20,12 @@ from departments.models import Department
 from scoring.models import BASE_SCORE, WindowScore
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# An .xlsx is a zip: 2 MB of it can unpack to gigabytes, and a sheet can claim a
+# million empty rows. A month's table has a row per department and a few columns.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 500, 30
+# How much of a cell an error message quotes.
+QUOTE_CHARS = 40
 XLSX_MAGIC = b"PK\x03\x04"
 COLUMNS = [
     ("department", re.compile(r"部门|单位|窗口")),
@@ -44,6 +51,23 @@ class UploadError(ValueError):
         super().__init__("; ".join(errors))
 
 
+def _quote(value) -> str:
+    text = str(value)
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _unpacked_size(data: bytes) -> int | None:
+    """What the zip's members add up to once unpacked, or None if it is no zip.
+
+    zipfile never returns more bytes than a member declares, so the sum bounds the work.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def _number(value, line: int, what: str, errors: list[str]) -> Decimal | None:
     if value is None or str(value).strip() in {"", "-", "—"}:
         return Decimal(0)
@@ -52,7 +76,13 @@ def _number(value, line: int, what: str, errors: list[str]) -> Decimal | None:
     except InvalidOperation:
         errors.append(
             _('Row %(line)d: %(what)s "%(value)s" is not a number.')
-            % {"line": line, "what": what, "value": value}
+            % {"line": line, "what": what, "value": _quote(value)}
+        )
+        return None
+    if not number.is_finite() or abs(number) > 1000:
+        errors.append(
+            _('Row %(line)d: %(what)s "%(value)s" is not a score.')
+            % {"line": line, "what": what, "value": _quote(value)}
         )
         return None
     if number * 2 != (number * 2).to_integral_value():
@@ -72,11 +102,26 @@ def read_month(data: bytes) -> list[Row]:
         raise UploadError([_("The file is larger than 2 MB.")])
     if not data.startswith(XLSX_MAGIC):
         raise UploadError([_("This is not an .xlsx file (save it from Excel or WPS as .xlsx).")])
+    unpacked = _unpacked_size(data)
+    if unpacked is None:
+        raise UploadError([_("The file cannot be read as an Excel workbook.")])
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UploadError([_("The workbook is too large once unpacked; upload only the table.")])
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = [
+            list(r)
+            for r in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+        ]
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise UploadError([_("The file cannot be read as an Excel workbook.")]) from None
+    if len(rows) > MAX_ROWS:
+        raise UploadError(
+            [
+                _("The sheet has more than %(count)d rows; upload only the table.")
+                % {"count": MAX_ROWS}
+            ]
+        )
     header_at = next(
         (i for i, r in enumerate(rows) if any(c and "部门" in str(c) for c in r)), None
     )
@@ -109,7 +154,8 @@ def read_month(data: bytes) -> list[Row]:
         department = departments.get(name)
         if department is None:
             errors.append(
-                _('Row %(line)d: unknown department "%(name)s".') % {"line": offset, "name": name}
+                _('Row %(line)d: unknown department "%(name)s".')
+                % {"line": offset, "name": _quote(name)}
             )
             continue
         if department.pk in seen:
@@ -165,6 +211,10 @@ def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # Text starting with "=" would be stored as a formula and run by Excel.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     sheet.column_dimensions["B"].width = 36
     out = io.BytesIO()
     book.save(out)

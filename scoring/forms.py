@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bulletin.forms import RECORDS_LIMIT
 from bulletin.models import InspectionItem, Issue
 from bulletin.text import normalize_chinese, normalize_paragraphs
 from departments.models import Department
@@ -137,5 +138,5 @@ class FindingForm(forms.ModelForm):
 
 
 FindingFormSet = forms.modelformset_factory(
-    InspectionItem, form=FindingForm, extra=1, can_delete=True
+    InspectionItem, form=FindingForm, extra=1, can_delete=True, **RECORDS_LIMIT
 )

@@ -1,7 +1,9 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bulletin.access import require_role
 from bulletin.models import InspectionItem, InspectionRound, Section, Series
+from bulletin.text import parse_number
 from departments.models import Department
 from scoring import charts, excel, services
 from scoring.access import get_month_for_user, require_scorer, sees_every_line
@@ -166,9 +169,11 @@ def objection_file(request, pk: int):
         return redirect("scoring:month_detail", pk=month.pk)
     entry = None
     entry_id = request.POST.get("entry", "")
-    if entry_id.isdigit():
-        # another department's line is not even there for this user
-        entry = get_object_or_404(ScoreEntry, pk=int(entry_id), department=user.department)
+    if entry_id:
+        # another department's line is not even there for this user; nor is "abc"
+        entry = get_object_or_404(
+            ScoreEntry, pk=parse_number(entry_id) or 0, department=user.department
+        )
     return _done(request, month, services.objection_file, _("Objection filed."), month=month,
                  department=user.department, entry=entry, text=form.cleaned_data["text"], by=user)  # fmt: skip
 
@@ -227,6 +232,8 @@ def month_xlsx(request, pk: int):
 
 @login_required
 def department_year(request, pk: int, year: int):
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404  # a year a date cannot hold has no scores either
     department = get_object_or_404(Department, pk=pk)
     user = request.user
     months = ScoreMonth.objects.filter(month__year=year)

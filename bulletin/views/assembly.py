@@ -12,6 +12,7 @@ from bulletin.access import get_issue_for_user, get_submission_for_user, require
 from bulletin.diff import char_diff
 from bulletin.forms import InspectionFormSet, SectionForm, SectionTextForm, StatisticFormSet
 from bulletin.models import Section, Submission, number_sections
+from bulletin.text import parse_number
 
 
 def _section_for_editor(request, pk: int) -> Section:
@@ -120,9 +121,10 @@ def section_delete(request, pk: int):
 def section_move(request, pk: int):
     section = _section_for_editor(request, pk)
     target = request.POST.get("to", "")
+    index = parse_number(target)
     try:
-        if target.isdigit():  # dropped at a place (drag and drop)
-            services.section_place(section=section, index=int(target))
+        if index is not None:  # dropped at a place (drag and drop)
+            services.section_place(section=section, index=index)
         else:
             services.section_move(section=section, direction=-1 if target == "up" else 1)
     except services.WorkflowError as exc:
@@ -136,9 +138,10 @@ def submission_move(request, pk: int):
     require_role(request.user, "editor")
     item = get_submission_for_user(request, pk, for_change=True)
     target = request.POST.get("to", "")
+    index = parse_number(target)
     try:
-        if target.isdigit():
-            services.submission_place(submission=item, index=int(target))
+        if index is not None:
+            services.submission_place(submission=item, index=index)
         else:
             services.submission_move(submission=item, direction=-1 if target == "up" else 1)
     except services.WorkflowError as exc:
@@ -177,11 +180,10 @@ def section_text(request, pk: int):
 def section_generate(request, pk: int):
     section = _section_for_editor(request, pk)
     try:
-        version = request.POST.get("version", "")
         generated = services.section_generate(
             section=section,
             overwrite=request.POST.get("overwrite") == "1",
-            version=int(version) if version.isdigit() else None,
+            version=parse_number(request.POST.get("version")),
             by=request.user,
         )
     except services.NeedsConfirmation as exc:

@@ -11,6 +11,7 @@ from bulletin import services
 from bulletin.access import get_issue_for_user, require_role
 from bulletin.forms import ReturnForm
 from bulletin.models import Section, Submission
+from bulletin.text import parse_number
 from departments.models import Department
 
 # What a cell of the board shows, best state first: one accepted item beats a draft.
@@ -69,7 +70,7 @@ def review_bulk(request, pk: int):
     """Accept or return several items at once (the page asks for confirmation)."""
     require_role(request.user, "editor")
     issue = get_issue_for_user(request, pk, for_change=True)
-    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    ids = [i for i in map(parse_number, request.POST.getlist("items")) if i is not None]
     items = list(
         Submission.objects.filter(
             pk__in=ids, section__issue=issue, status=Submission.Status.SUBMITTED

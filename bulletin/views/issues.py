@@ -17,6 +17,7 @@ from bulletin.forms import CallForm, CommentForm, IssueCreateForm, IssueForm, Re
 from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
 from bulletin.rendering import bulletin_context, pdf_filename
 from bulletin.services.issues import default_period
+from bulletin.text import parse_number
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ logger = logging.getLogger(__name__)
 def issue_list(request):
     issues = Issue.objects.visible_to(request.user).select_related("series")
     year = request.GET.get("year", "")
-    if year.isdigit():
-        issues = issues.filter(year=int(year))
+    if (number := parse_number(year)) is not None:
+        issues = issues.filter(year=number)
     page = Paginator(issues, 25).get_page(request.GET.get("page"))
     return render(request, "bulletin/issue_list.html", {"page": page, "year": year})
 

@@ -1,0 +1,362 @@
+"""Very large, malformed and mistyped input: a clear message in the form, the user's
+valid text kept, nothing saved, and never a server error.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from scoring import excel
+from tests.attack_world import build_world, db_state, fill, project_routes, xlsx
+
+MB = "政" * (1024 * 1024 // 3)  # a megabyte of UTF-8
+LONG_TITLE = "标" * 10_000
+KEEP = "保留这段文字"  # valid text next to the bad field, expected back in the form
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def _as(w, role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(w.users[role])
+    return client
+
+
+def _url(w, name: str, key: str | None = None) -> str:
+    route = next(r for r in project_routes() if r.name == name)
+    return fill(route.route, {"pk": w.obj[key].pk} if key else {})
+
+
+def _visit(**over) -> dict:
+    data = {"date": "2024-03-01", "leader_name": "张三", "leader_title": KEEP, "activity": "调研。"}
+    return {**data, **over}
+
+
+def _issue(**over) -> dict:
+    return {"version": "1", "column_title": KEEP, **over}
+
+
+def _stats(**row) -> dict:
+    row = {"label": "受理", "unit": "件", "value": "5", **row}
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    return {**data, **{f"form-0-{k}": v for k, v in row.items()}}
+
+
+def _findings(**row) -> dict:
+    row = {"topic": KEEP, "finding": "良好。", **row}
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    return {**data, **{f"form-0-{k}": v for k, v in row.items()}}
+
+
+# (page, role, object, POST data, the text that must come back in the form)
+CASES = {
+    "submission body of 1 MB": (
+        "bulletin:submission_new", "clerk", "section", {"headline": KEEP, "body": MB}, KEEP),
+    "submission headline of 10,000 characters": (
+        "bulletin:submission_new", "clerk", "section", {"headline": LONG_TITLE, "body": KEEP}, KEEP),
+    "submission body with NUL": (
+        "bulletin:submission_new", "clerk", "section", {"headline": KEEP, "body": "a\x00b"}, KEEP),
+    "submission without any text": (
+        "bulletin:submission_new", "clerk", "section", {"headline": "", "body": "  "}, None),
+    "edited submission of 1 MB": (
+        "bulletin:submission_edit", "clerk", "own", {"headline": KEEP, "body": MB, "version": "1"},
+        KEEP),
+    "edited submission with a version that is not a number": (
+        "bulletin:submission_edit", "clerk", "own",
+        {"headline": KEEP, "body": "正文。", "version": "abc"}, KEEP),
+    "visit activity of 1 MB": ("bulletin:visit_new", "clerk", None, _visit(activity=MB), KEEP),
+    "visit on 2023-02-30": ("bulletin:visit_new", "clerk", None, _visit(date="2023-02-30"), KEEP),
+    "visit date in letters": ("bulletin:visit_new", "clerk", None, _visit(date="yesterday"), KEEP),
+    "visit leader name of 10,000 characters": (
+        "bulletin:visit_new", "clerk", None, _visit(leader_name=LONG_TITLE), KEEP),
+    "visit with NUL in the name": (
+        "bulletin:visit_new", "clerk", None, _visit(leader_name="张\x00三"), KEEP),
+    "visit without a date": ("bulletin:visit_new", "clerk", None, _visit(date=""), KEEP),
+    "print count of 10**30": (
+        "bulletin:issue_edit", "editor", "issue", _issue(print_count=str(10**30)), KEEP),
+    "negative print count": (
+        "bulletin:issue_edit", "editor", "issue", _issue(print_count="-5"), KEEP),
+    "print count in letters": (
+        "bulletin:issue_edit", "editor", "issue", _issue(print_count="四十"), KEEP),
+    "报 line of 1 MB": ("bulletin:issue_edit", "editor", "issue", _issue(report_to=MB), KEEP),
+    "送 line with NUL": ("bulletin:issue_edit", "editor", "issue", _issue(send_to="a\x00"), KEEP),
+    "period end on 2023-02-30": (
+        "bulletin:issue_edit", "editor", "issue", _issue(period_end="2023-02-30"), KEEP),
+    "issue version missing": (
+        "bulletin:issue_edit", "editor", "issue", {"column_title": KEEP}, KEEP),
+    "recipient group that does not exist": (
+        "bulletin:issue_edit", "editor", "issue", _issue(recipient_group="999999"), KEEP),
+    "new issue with a period in letters": (
+        "bulletin:issue_create", "editor", None,
+        {"series": "1", "period_start": "soon", "period_end": "2024-02-30", "column_title": KEEP},
+        KEEP),
+    "new issue of a series that is not a number": (
+        "bulletin:issue_create", "editor", None,
+        {"series": "x", "period_start": "2024-03-01", "period_end": "2024-03-05",
+         "column_title": KEEP}, KEEP),
+    "section text of 1 MB": (
+        "bulletin:section_text", "editor", "free", {"body": MB, "version": "1"}, None),
+    "section text with a version of 10**30": (
+        "bulletin:section_text", "editor", "free", {"body": KEEP, "version": str(10**30)}, KEEP),
+    "statistic of 10**30": (
+        "bulletin:section_records", "editor", "stats_section", _stats(value=str(10**30)), None),
+    "negative statistic": (
+        "bulletin:section_records", "editor", "stats_section", _stats(value="-1"), None),
+    "statistic label of 10,000 characters": (
+        "bulletin:section_records", "editor", "stats_section", _stats(label=LONG_TITLE), None),
+    "statistics formset without its management form": (
+        "bulletin:section_records", "editor", "stats_section", {"form-0-label": "受理"}, None),
+    "statistics formset claiming 10**30 forms": (
+        "bulletin:section_records", "editor", "stats_section",
+        {**_stats(), "form-TOTAL_FORMS": str(10**30)}, None),
+    "inspection finding of 1 MB": (
+        "scoring:inspection_detail", "scorer", "round", _findings(finding=MB), KEEP),
+    "inspection deduction of 10**30": (
+        "scoring:inspection_detail", "scorer", "round",
+        _findings(proposed_points=str(10**30)), KEEP),
+    "inspection deduction in letters": (
+        "scoring:inspection_detail", "scorer", "round", _findings(proposed_points="minus one"),
+        KEEP),
+    "inspection round on 2023-02-30": (
+        "scoring:inspection_list", "scorer", None, {"date": "2023-02-30", "inspector": KEEP},
+        KEEP),
+    "inspector of 10,000 characters": (
+        "scoring:inspection_list", "scorer", None,
+        {"date": "2024-03-01", "inspector": LONG_TITLE}, None),
+    "month in letters": ("scoring:month_list", "scorer", None, {"month": "March"}, None),
+    "month 2023-13": ("scoring:month_list", "scorer", None, {"month": "2023-13"}, None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_gets_a_form_error_and_keeps_the_text(world, case):
+    name, role, key, data, kept = CASES[case]
+    client = _as(world, role)
+    before = db_state()
+    response = client.post(_url(world, name, key), data)
+    assert response.status_code == 200, response.status_code
+    form = response.context.get("formset") or response.context.get("form")
+    assert form is not None and not form.is_valid()
+    errors = form.errors if hasattr(form, "cleaned_data") else form.total_error_count()
+    assert errors
+    if kept:
+        assert KEEP in response.content.decode()
+    assert db_state() == before
+
+
+def test_extra_and_duplicate_fields_are_ignored(world):
+    """Unknown fields do not reach the model; of a repeated field the last one counts."""
+    client = _as(world, "clerk")
+    data = {"headline": ["第一。", "第二。"], "body": "正文。", "status": "accepted",
+            "department": world.obj["other_department"].pk, "version": "1"}  # fmt: skip
+    response = client.post(_url(world, "bulletin:submission_edit", "own"), data)
+    assert response.status_code == 302
+    own = world.obj["own"]
+    own.refresh_from_db()
+    assert (own.headline, own.status, own.department_id) == (
+        "第二。",
+        "draft",
+        world.obj["department"].pk,
+    )
+
+
+def test_invalid_utf8_in_a_post_body_is_a_form_error_not_a_500(world):
+    client = _as(world, "clerk")
+    body = b"headline=%FF%FE%FD&body=\xff\xfe\xc3\x28"
+    before = db_state()
+    response = client.generic(
+        "POST", _url(world, "bulletin:submission_new", "section"), body,
+        content_type="application/x-www-form-urlencoded",
+    )  # fmt: skip
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 302:  # decoded with replacement characters: plain text
+        assert "\ufffd" in world.obj["section"].submissions.latest("pk").headline
+    else:
+        assert db_state() == before
+
+
+def test_a_body_past_the_upload_limit_is_a_400(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = _as(world, "clerk")
+    response = client.post(
+        _url(world, "bulletin:submission_new", "section"), {"headline": "x", "body": MB * 2}
+    )
+    assert response.status_code == 400
+
+
+# --- inline forms that answer with a message on the page they came from ---------------
+
+INLINE = {
+    "score entry of 10**30 points": (
+        "scoring:entry_add", "scorer", "month",
+        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
+                   "points": str(10**30), "reason": "迟到。"}),
+    "score entry of NaN points": (
+        "scoring:entry_add", "scorer", "month",
+        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
+                   "points": "NaN", "reason": "迟到。"}),
+    "score entry on 2024-02-30": (
+        "scoring:entry_add", "scorer", "month",
+        lambda w: {"department": w.obj["department"].pk, "date": "2024-02-30",
+                   "points": "-1", "reason": "迟到。"}),
+    "score entry reason of 1 MB": (
+        "scoring:entry_add", "scorer", "month",
+        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
+                   "points": "-1", "reason": MB}),
+    "score entry for a department that is not a number": (
+        "scoring:entry_add", "scorer", "month",
+        lambda w: {"department": "abc", "date": "2024-03-05", "points": "-1", "reason": "x"}),
+    "objection of 1 MB": ("scoring:objection_file", "clerk", "published", lambda w: {"text": MB}),
+    "objection with NUL": (
+        "scoring:objection_file", "clerk", "published", lambda w: {"text": "有误\x00"}),
+    "answer of 1 MB": (
+        "scoring:objection_answer", "scorer", "objection",
+        lambda w: {"upheld": "1", "answer": MB}),
+    "answer with a decision of 10**30": (
+        "scoring:objection_answer", "scorer", "objection",
+        lambda w: {"upheld": str(10**30), "answer": "维持。"}),
+    "publishing with a deadline on 2024-02-30": (
+        "scoring:month_publish", "scorer", "month", lambda w: {"deadline": "2024-02-30T10:00"}),
+    "return reason of 1 MB": (
+        "bulletin:submission_return", "editor", "sent", lambda w: {"reason": MB}),
+    "return with a canned reason of 10**30": (
+        "bulletin:submission_return", "editor", "sent", lambda w: {"canned": str(10**30)}),
+    "bulk return reason of 1 MB": (
+        "bulletin:review_bulk", "editor", "issue",
+        lambda w: {"items": [w.obj["sent"].pk], "bulk": "return", "reason": MB,
+                   "confirmed": "1"}),
+    "section title of 10,000 characters": (
+        "bulletin:section_add", "editor", "issue",
+        lambda w: {"new-title": LONG_TITLE, "new-level": "1", "new-kind": "free"}),
+    "section level of 10**30": (
+        "bulletin:section_add", "editor", "issue",
+        lambda w: {"new-title": "新", "new-level": str(10**30), "new-kind": "free"}),
+    "section kind that does not exist": (
+        "bulletin:section_edit", "editor", "free",
+        lambda w: {f"s{w.obj['free'].pk}-title": "x", f"s{w.obj['free'].pk}-level": "1",
+                   f"s{w.obj['free'].pk}-kind": "<script>"}),
+    "call deadline on 2024-02-30": (
+        "bulletin:section_call", "editor", "free", lambda w: {"deadline": "2024-02-30T10:00"}),
+    "issue return comment of 1 MB": (
+        "bulletin:issue_return", "approver", "in_review", lambda w: {"comment": MB}),
+    "attach to an issue that is not a number": (
+        "scoring:month_attach", "editor", "frozen", lambda w: {"issue": "abc"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(INLINE))
+def test_bad_input_to_an_inline_form_is_refused_with_a_message(world, case):
+    name, role, key, data = INLINE[case]
+    client = _as(world, role)
+    before = db_state()
+    response = client.post(_url(world, name, key), data(world))
+    assert response.status_code == 302
+    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+    assert "error" in levels
+    assert db_state() == before
+
+
+# --- Excel uploads -----------------------------------------------------------------------
+
+
+def _upload(w, data: bytes, name: str = "table.xlsx"):
+    client = _as(w, "scorer")
+    before = db_state()
+    response = client.post(
+        _url(w, "scoring:month_upload", "month"), {"file": SimpleUploadedFile(name, data)}
+    )
+    assert response.status_code == 302
+    assert db_state() == before
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_a_file_that_is_not_xlsx_is_refused(world):
+    messages = _upload(world, b"%PDF-1.4 not a workbook")
+    assert any(".xlsx" in m for m in messages)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(world):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "hello")
+    messages = _upload(world, out.getvalue())
+    assert any("Excel" in m for m in messages)
+
+
+def test_a_damaged_zip_is_refused(world):
+    assert _upload(world, excel.XLSX_MAGIC + b"\x00" * 200)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(world):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (excel.MAX_UNPACKED_BYTES + 1))
+    assert len(out.getvalue()) < excel.MAX_UPLOAD_BYTES
+    with pytest.raises(excel.UploadError, match="解压后过大"):
+        excel.read_month(out.getvalue())
+    assert _upload(world, out.getvalue())
+
+
+def test_an_oversized_file_is_refused(world):
+    assert _upload(world, excel.XLSX_MAGIC + b"\0" * (excel.MAX_UPLOAD_BYTES + 1))
+
+
+def test_a_sheet_claiming_a_million_rows_is_refused_without_reading_them(world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["部门窗口", "基础分", "减分", "加分", "实得分"])
+    book.active.cell(row=1_048_576, column=16_384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(excel.UploadError, match="超过500行"):
+        excel.read_month(out.getvalue())
+
+
+def test_formulas_and_huge_cells_get_short_clear_errors(world):
+    table = xlsx([
+        ["部门窗口", "基础分", "减分", "加分", "实得分"],
+        ["=HYPERLINK(\"http://evil.example\",\"水利厅\")", 100, 0, 0, 100],
+        ["交通运输厅" + "长" * 100_000, 100, 0, 0, 100],
+        ["水利厅", 100, "=1/0", 0, "1e999999"],
+    ])  # fmt: skip
+    with pytest.raises(excel.UploadError) as raised:
+        excel.read_month(table)
+    assert len(raised.value.errors) == 3
+    assert all(len(error) < 200 for error in raised.value.errors)
+    assert _upload(world, table)
+
+
+def test_exported_text_that_looks_like_a_formula_stays_text(world):
+    from openpyxl import load_workbook
+
+    from scoring import services
+
+    world.obj["department"].name = '=HYPERLINK("http://evil.example","点我")'
+    world.obj["department"].save()
+    services.month_recompute(month=world.obj["month"])
+    data = excel.month_workbook(world.obj["month"])
+    sheet = load_workbook(io.BytesIO(data)).active
+    names = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names[world.obj["department"].name] == "s"
+
+
+def test_a_formset_claiming_thousands_of_forms_builds_only_a_hundred(world):
+    client = _as(world, "scorer")
+    data = {**_findings(), "form-TOTAL_FORMS": "100000"}
+    response = client.post(_url(world, "scoring:inspection_detail", "round"), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 100
+    assert formset.non_form_errors()
