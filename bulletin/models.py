@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from bulletin import search
 from bulletin.numbering import chinese_numeral
 
 
@@ -97,6 +98,37 @@ class IssueQuerySet(models.QuerySet):
         if user.is_superuser or user.role in {"editor", "approver"}:
             return self
         return self.issued()
+
+    def search(self, text: str):
+        """Issues whose number, period, title, section text or accepted items contain `text`.
+
+        Chinese has no word boundaries, so this is substring matching (icontains); on
+        PostgreSQL trigram indexes serve it (migration 0008). Items count only once
+        accepted: a department's drafts and returned items are not in any issue's text.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        match = Q(series__title__icontains=text) | Q(column_title__icontains=text)
+        for forms in (search.number_q(text), search.period_q(text)):
+            if forms is not None:
+                match |= forms
+        sections = Section.objects.filter(issue=OuterRef("pk")).filter(
+            Q(title__icontains=text) | Q(body__icontains=text)
+        )
+        items = (
+            Submission.objects.accepted()
+            .filter(section__issue=OuterRef("pk"))
+            .filter(Q(headline__icontains=text) | Q(body__icontains=text))
+        )
+        return self.filter(match | Exists(sections) | Exists(items))
+
+    def with_items_from(self, department):
+        """Issues that print at least one accepted item of `department`."""
+        items = Submission.objects.accepted().filter(
+            section__issue=OuterRef("pk"), department=department
+        )
+        return self.filter(Exists(items))
 
 
 class Issue(models.Model):
@@ -439,6 +471,13 @@ class Submission(models.Model):
         ordering = ["section", "position", "pk"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
+        indexes = [
+            # The issue list's department filter: a section's items of one department
+            # (without it SQLite walks all of the department's items for every issue).
+            models.Index(
+                fields=["section", "department", "status"], name="submission_section_dept"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "submitted", "accepted", "returned", "not_used"]),
