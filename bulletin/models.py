@@ -113,15 +113,19 @@ class IssueQuerySet(models.QuerySet):
         for forms in (search.number_q(text), search.period_q(text)):
             if forms is not None:
                 match |= forms
-        sections = Section.objects.filter(issue=OuterRef("pk")).filter(
-            Q(title__icontains=text) | Q(body__icontains=text)
+        # `pk IN (subquery)` is a semi-join like Exists(): an issue comes once however
+        # many of its items match. Inside an OR, PostgreSQL runs either as one hashed
+        # subquery but prices a correlated Exists() as if it ran per issue (an estimate
+        # of 100,000+ that switches on JIT compilation, 50 ms more); IN is priced right.
+        sections = Section.objects.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        items = Submission.objects.accepted().filter(
+            Q(headline__icontains=text) | Q(body__icontains=text)
         )
-        items = (
-            Submission.objects.accepted()
-            .filter(section__issue=OuterRef("pk"))
-            .filter(Q(headline__icontains=text) | Q(body__icontains=text))
+        return self.filter(
+            match
+            | Q(pk__in=sections.values("issue_id"))
+            | Q(pk__in=items.values("section__issue_id"))
         )
-        return self.filter(match | Exists(sections) | Exists(items))
 
     def with_items_from(self, department):
         """Issues that print at least one accepted item of `department`."""
