@@ -15,6 +15,7 @@ from bulletin.models import (
     Submission,
 )
 from bulletin.text import normalize_chinese, normalize_paragraphs
+from departments.models import Department
 
 MAX_BODY = 5000
 
@@ -25,6 +26,20 @@ CANNED_REASONS = [
     _("Please state the department and the date of the activity."),
     _("This is not news for this period."),
 ]
+
+
+class IssueFilterForm(forms.Form):
+    """The issue list's GET form: words or an issue number, a year, a department."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All departments"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
 
 class SubmissionForm(forms.ModelForm):

@@ -13,23 +13,42 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bulletin import services
 from bulletin.access import get_issue_for_user, require_role
-from bulletin.forms import CallForm, CommentForm, IssueCreateForm, IssueForm, ReturnForm
+from bulletin.forms import (
+    CallForm,
+    CommentForm,
+    IssueCreateForm,
+    IssueFilterForm,
+    IssueForm,
+    ReturnForm,
+)
 from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
 from bulletin.rendering import bulletin_context, pdf_filename
 from bulletin.services.issues import default_period
-from bulletin.text import parse_number
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def issue_list(request):
-    issues = Issue.objects.visible_to(request.user).select_related("series")
-    year = request.GET.get("year", "")
-    if (number := parse_number(year)) is not None:
-        issues = issues.filter(year=number)
-    page = Paginator(issues, 25).get_page(request.GET.get("page"))
-    return render(request, "bulletin/issue_list.html", {"page": page, "year": year})
+    visible = Issue.objects.visible_to(request.user)
+    form = IssueFilterForm(request.GET)
+    form.is_valid()  # a field with a bad value is ignored, the others still filter
+    data = form.cleaned_data
+    issues = visible.select_related("series")
+    if data.get("q"):
+        issues = issues.search(data["q"])
+    if data.get("year"):
+        issues = issues.filter(year=data["year"])
+    if data.get("department"):
+        issues = issues.with_items_from(data["department"])
+    page = Paginator(issues, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form,
+        "filtered": any(data.get(name) for name in ("q", "year", "department")),
+        "years": visible.order_by("-year").values_list("year", flat=True).distinct(),
+    }
+    return render(request, "bulletin/issue_list.html", context)
 
 
 @login_required
