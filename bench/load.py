@@ -8,7 +8,9 @@ PostgreSQL database that holds the archive (`manage.py generate_archive --years 
 the script runs it when the database has fewer than 400 issued issues) and stops it
 afterwards. Every virtual user is a department clerk with a connection of its own
 (keep-alive): it logs in once through the login form, then until --duration seconds
-or --max-requests requests in all have passed, it picks one action at a time:
+or --max-requests requests in all have passed, it waits --think-min to --think-max
+seconds (a person reading the page; 0 0 for a saturation test) and picks one action.
+Users arrive evenly over the first --ramp seconds.
 
     list     the issue list, a random page, sometimes filtered by year
     search   the issue list searched for a Chinese word from the archive's text
@@ -98,15 +100,21 @@ def prepare(users: int, password: str) -> dict:
         call_deadline__isnull=False, issue__status__in=Issue.TAKES_SUBMISSIONS
     ).first()
     if section is None:
-        issue = issue_create(series=series)
-        section = Section.objects.create(
-            issue=issue,
-            position=1,
-            level=1,
-            title="窗口工作动态",
-            kind=Section.Kind.ITEMS,
-            call_deadline=timezone.now() + timezone.timedelta(days=7),
-        )
+        issue = Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).order_by(
+            "-pk"
+        ).first() or issue_create(series=series)
+        section = issue.sections.filter(kind=Section.Kind.ITEMS).first()
+        if section is None:
+            last = issue.sections.order_by("-position").first()
+            section = Section.objects.create(
+                issue=issue,
+                position=(last.position + 1) if last else 1,
+                level=1,
+                title="窗口工作动态",
+                kind=Section.Kind.ITEMS,
+            )
+        section.call_deadline = timezone.now() + timezone.timedelta(days=7)
+        section.save(update_fields=["call_deadline"])
     issued = list(Issue.objects.filter(status=Issue.Status.ISSUED).order_by("-year", "-number"))
     with_pdf = [i for i in issued if i.pdf_sha256][:5]
     for issue in issued[: 5 - len(with_pdf)]:
@@ -164,8 +172,10 @@ class User:
         return status == 302
 
 
-def run_user(user: User, plan: dict, stop_at: float, budget: list, results, errors, lock):
+def run_user(user, plan, stop_at, budget, results, errors, lock, think, arrive_after):
     rng = random.Random(user.username)
+    # People log in one after another over the ramp, not all in the same instant.
+    time.sleep(arrive_after)
     started = time.perf_counter()
     try:
         ok = user.login()
@@ -181,6 +191,7 @@ def run_user(user: User, plan: dict, stop_at: float, budget: list, results, erro
     weights = [WEIGHTS[a] for a in actions]
     n = 0
     while time.monotonic() < stop_at:
+        time.sleep(rng.uniform(*think))  # reading the page before the next click
         with lock:
             if budget[0] <= 0:
                 return
@@ -276,6 +287,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=30000)
+    parser.add_argument("--think-min", type=float, default=0.5, help="seconds between clicks")
+    parser.add_argument("--think-max", type=float, default=1.5)
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which users arrive")
     args = parser.parse_args()
     database_url = f"{PG}/{args.database}"
 
@@ -305,7 +319,8 @@ def main() -> int:
     plan = prepare(args.users, password)
     print(
         f"== archive: {len(plan['issued'])} issued issues over {len(plan['years'])} years; "
-        f"{args.users} users, {args.duration:.0f} s or {args.max_requests} requests"
+        f"{args.users} users, {args.duration:.0f} s or {args.max_requests} requests, "
+        f"{args.think_min}-{args.think_max} s between a user's clicks"
     )
 
     stack = None
@@ -340,9 +355,11 @@ def main() -> int:
                     results,
                     errors,
                     lock,
+                    (args.think_min, args.think_max),
+                    args.ramp * i / len(plan["clerks"]),
                 ),
             )
-            for name in plan["clerks"]
+            for i, name in enumerate(plan["clerks"])
         ]
         for thread in threads:
             thread.start()
