@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.html import strip_spaces_between_tags
 
 from bulletin import fonts, typesetting
 from bulletin.models import Issue, Section, Submission, number_sections
@@ -69,7 +70,10 @@ def pdf_filename(issue: Issue) -> str:
 def render_document_html(issue: Issue) -> str:
     context = bulletin_context(issue)
     context["pdf_title"] = pdf_title(issue)
-    return render_to_string("bulletin/print/document.html", context)
+    # The templates' indentation (a score table's loop most of all) becomes text nodes
+    # that WeasyPrint parses, boxes and throws away; the templates put no whitespace
+    # between inline tags, so dropping it changes nothing on the page.
+    return strip_spaces_between_tags(render_to_string("bulletin/print/document.html", context))
 
 
 @cache
