@@ -112,6 +112,16 @@ def test_every_embedded_face_keeps_its_outlines(db, tmp_path):
     assert all(outlines.values()), outlines
 
 
+def test_pdf_streams_are_compressed_at_the_renderers_level():
+    import pydyf
+
+    rendering.renderer()
+    data = pydyf.Stream([b"0 0 m 10 10 l S"] * 50, compress=True).data
+    # zlib's header says which level wrote the stream: 78 9C is the default level 6,
+    # 78 DA the 9 pydyf asks for.
+    assert data.split(b"stream\n", 1)[1][:2] == b"\x78\x9c"
+
+
 def test_score_table_prints_a_tie_rank_once_and_repeats_its_header(db, tmp_path):
     issue = import_file(settings.DEMO_SEEDS_DIR / "2023-38.txt")
     path = write(tmp_path, issue_pdf(issue=issue))
