@@ -122,6 +122,25 @@ def test_pdf_streams_are_compressed_at_the_renderers_level():
     assert data.split(b"stream\n", 1)[1][:2] == b"\x78\x9c"
 
 
+def test_the_renderer_uses_its_user_agent_stylesheet(monkeypatch):
+    from weasyprint.html import UA
+
+    html_class = rendering.renderer().html_class
+    asked = []
+    ua_stylesheets = html_class._ua_stylesheets
+    monkeypatch.setattr(
+        html_class,
+        "_ua_stylesheets",
+        lambda self, forms=False: asked.append(forms) or ua_stylesheets(self, forms),
+    )
+    rendering.render_pdf("<p>测试</p>")
+    assert asked  # WeasyPrint still takes its user-agent sheets from this hook
+    # and the rules the print copy leaves out or narrows are still WeasyPrint's
+    dropped = [line for line in UA.splitlines() if line.startswith(("::footnote-", "::note-"))]
+    assert len(dropped) == 5
+    assert sum(line.startswith("::marker {") for line in UA.splitlines()) == 1
+
+
 def test_score_table_prints_a_tie_rank_once_and_repeats_its_header(db, tmp_path):
     issue = import_file(settings.DEMO_SEEDS_DIR / "2023-38.txt")
     path = write(tmp_path, issue_pdf(issue=issue))
