@@ -29,6 +29,16 @@ def test_built_subsets_share_the_body_faces_vertical_metrics():
     assert len(metrics) == 1, metrics
 
 
+def test_built_subsets_number_common_characters_first():
+    assert fonts.subsets_current(), "subsets of an older build: run `python manage.py build_fonts`"
+    for entry in fonts.read_manifest().values():
+        font = TTFont(fonts.subset_dir() / entry["file"], lazy=True)
+        cmap = font.getBestCmap()
+        # "座" is the last of GB2312's 3,755 common hanzi
+        assert font.getGlyphID(cmap[ord("座")]) < 4600, entry["file"]
+        assert font.getGlyphID(cmap[ord("，")]) < 800, entry["file"]
+
+
 def test_font_face_rules_point_at_the_built_files():
     css = fonts.font_face_css()
     for key, entry in fonts.read_manifest().items():

@@ -9,7 +9,7 @@ import datetime
 import hashlib
 import re
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from fontTools.ttLib import TTFont
+from pdfminer.pdftypes import resolve1
 
 from bulletin import rendering
 from bulletin.importer import import_file
@@ -88,6 +90,55 @@ def test_pdf_metadata_title_and_language(db, tmp_path):
         assert pdf.doc.catalog["Lang"].decode() == "zh-CN"
         fonts = {c["fontname"].split("+", 1)[-1] for c in pdf.pages[0].chars}
     assert all(check_pdf.CJK_FACE.search(name) for name in fonts), fonts
+
+
+def test_every_embedded_face_keeps_its_outlines(db, tmp_path):
+    # A subset whose CFF private dictionaries do not match its glyphs loses its whole
+    # CFF table in WeasyPrint's HarfBuzz subsetting: the text extracts but prints blank.
+    issue = import_file(settings.DEMO_SEEDS_DIR / "2023-38.txt")
+    path = write(tmp_path, issue_pdf(issue=issue))
+    outlines = {}
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for ref in resolve1(resolve1(page.page_obj.resources)["Font"]).values():
+                font = resolve1(ref)
+                descendant = resolve1(resolve1(font["DescendantFonts"])[0])
+                descriptor = resolve1(descendant["FontDescriptor"])
+                for key, table in (("FontFile3", "CFF "), ("FontFile2", "glyf")):
+                    if key in descriptor:
+                        data = resolve1(descriptor[key]).get_data()
+                        outlines[str(font["BaseFont"])] = table in TTFont(BytesIO(data))
+    assert len(outlines) >= 4
+    assert all(outlines.values()), outlines
+
+
+def test_pdf_streams_are_compressed_at_the_renderers_level():
+    import pydyf
+
+    rendering.renderer()
+    data = pydyf.Stream([b"0 0 m 10 10 l S"] * 50, compress=True).data
+    # zlib's header says which level wrote the stream: 78 9C is the default level 6,
+    # 78 DA the 9 pydyf asks for.
+    assert data.split(b"stream\n", 1)[1][:2] == b"\x78\x9c"
+
+
+def test_the_renderer_uses_its_user_agent_stylesheet(monkeypatch):
+    from weasyprint.html import UA
+
+    html_class = rendering.renderer().html_class
+    asked = []
+    ua_stylesheets = html_class._ua_stylesheets
+    monkeypatch.setattr(
+        html_class,
+        "_ua_stylesheets",
+        lambda self, forms=False: asked.append(forms) or ua_stylesheets(self, forms),
+    )
+    rendering.render_pdf("<p>测试</p>")
+    assert asked  # WeasyPrint still takes its user-agent sheets from this hook
+    # and the rules the print copy leaves out or narrows are still WeasyPrint's
+    dropped = [line for line in UA.splitlines() if line.startswith(("::footnote-", "::note-"))]
+    assert len(dropped) == 5
+    assert sum(line.startswith("::marker {") for line in UA.splitlines()) == 1
 
 
 def test_score_table_prints_a_tie_rank_once_and_repeats_its_header(db, tmp_path):

@@ -13,11 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--if-missing", action="store_true", help="do nothing when the subsets exist"
+            "--if-missing",
+            action="store_true",
+            help="do nothing when current subsets exist",
         )
 
     def handle(self, *args, if_missing: bool, **options) -> None:
-        if if_missing and fonts.read_manifest():
+        if if_missing and fonts.subsets_current():
             self.stdout.write(f"Font subsets already in {fonts.subset_dir()}")
             return
         start = time.perf_counter()
