@@ -4,10 +4,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from bulletin.views.health import health
+from departments.forms import LoginForm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bulletin:issue_list", permanent=False)),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("issues/", include("bulletin.urls")),
     path("scoring/", include("scoring.urls")),

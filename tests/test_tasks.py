@@ -13,6 +13,12 @@ from tests.conftest import make_user
 from tests.factories import make_issue, make_section, make_series
 
 
+# The worker drops any connection that is inside a transaction between jobs, as Django
+# does between requests: these tests commit, like production, instead of running in
+# one rolled-back transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
 def queued(settings, tmp_path):
     """Jobs wait in the table for `db_worker`, as in production."""
