@@ -109,6 +109,27 @@ class ReturnForm(forms.Form):
         return cleaned
 
 
+class BulkForm(ReturnForm):
+    """Accept or return the items ticked in the review queue; a return says why."""
+
+    bulk = forms.ChoiceField(
+        choices=[("accept", _("Accept selected")), ("return", _("Return selected"))],
+        error_messages={
+            "required": _("Choose to accept or to return the selected items."),
+            "invalid_choice": _("Choose to accept or to return the selected items."),
+        },
+    )
+
+    def clean(self):
+        if self.cleaned_data.get("bulk") != "return":
+            self.cleaned_data["full_reason"] = ""
+            return self.cleaned_data
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Say why the items are returned.")) from None
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
@@ -118,9 +139,25 @@ class CommentForm(forms.Form):
     )
 
 
+class IssueReturnForm(CommentForm):
+    """The approver's return: the comment says what the editor should change."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_LINE,
+        error_messages={"required": _("Say what the editor should change.")},
+    )
+
+
 class CallForm(forms.Form):
     deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": _("Give a valid deadline."),
+            "invalid": _("Give a valid deadline."),
+        },
     )
 
 

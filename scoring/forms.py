@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletin.forms import RECORDS_LIMIT
@@ -50,7 +51,10 @@ class EntryForm(forms.Form):
         return points
 
     def clean_reason(self) -> str:
-        return normalize_chinese(self.cleaned_data["reason"])
+        reason = normalize_chinese(self.cleaned_data["reason"])
+        if not reason:
+            raise forms.ValidationError(_("Say why the points are added or taken."))
+        return reason
 
     def clean_evidence(self) -> str:
         return normalize_paragraphs(self.cleaned_data["evidence"])
@@ -67,8 +71,16 @@ class EntryForm(forms.Form):
 
 class PublishForm(forms.Form):
     deadline = forms.DateTimeField(
-        label=_("Objections until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Objections until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": _("Give the deadline for objections.")},
     )
+
+    def clean_deadline(self) -> datetime.datetime:
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("The objection deadline must be in the future."))
+        return deadline
 
 
 class ObjectionForm(forms.Form):
@@ -77,7 +89,10 @@ class ObjectionForm(forms.Form):
     )
 
     def clean_text(self) -> str:
-        return normalize_paragraphs(self.cleaned_data["text"])
+        text = normalize_paragraphs(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("Write what is wrong."))
+        return text
 
 
 class AnswerForm(forms.Form):
@@ -85,6 +100,10 @@ class AnswerForm(forms.Form):
         label=_("Decision"),
         choices=[("1", _("upheld")), ("0", _("rejected"))],
         coerce=lambda v: v == "1",
+        error_messages={
+            "required": _("Choose a decision and write the answer."),
+            "invalid_choice": _("Choose a decision and write the answer."),
+        },
     )
     answer = forms.CharField(
         label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -99,6 +118,10 @@ class AttachForm(forms.Form):
     issue = forms.ModelChoiceField(
         label=_("Issue"),
         queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
+        error_messages={
+            "required": _("Choose an issue that is still being edited."),
+            "invalid_choice": _("Choose an issue that is still being edited."),
+        },
     )
 
 

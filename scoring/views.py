@@ -55,7 +55,13 @@ def month_list(request):
 
 @login_required
 def month_detail(request, pk: int):
-    month = get_month_for_user(request, pk)
+    return _month_page(request, get_month_for_user(request, pk))
+
+
+def _month_page(request, month: ScoreMonth, **forms):
+    """The month's page. An inline form that failed to validate is passed in `forms`
+    (with `objection_for` / `answer_for`, the line it belongs to) and shown with its
+    errors and the text the user typed."""
     user = request.user
     lines = WindowScore.objects.for_month(month.month).table()
     every = sees_every_line(user, month)
@@ -75,10 +81,13 @@ def month_detail(request, pk: int):
         "entry_form": EntryForm(month=month, initial={"date": month.month}),
         "publish_form": PublishForm(),
         "objection_form": ObjectionForm(),
+        "objection_for": None,
         "answer_form": AnswerForm(),
+        "answer_for": None,
         "upload_form": UploadForm(),
         "attach_form": AttachForm(),
         "chart": charts.distribution([line.total_score for line in lines]) if every else None,
+        **forms,
     }
     return render(request, "scoring/month_detail.html", context)
 
@@ -100,8 +109,7 @@ def entry_add(request, pk: int):
     month = get_month_for_user(request, pk)
     form = EntryForm(request.POST, month=month)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("scoring:month_detail", pk=month.pk)
+        return _month_page(request, month, entry_form=form)
     return _done(
         request,
         month,
@@ -128,8 +136,7 @@ def month_publish(request, pk: int):
     month = get_month_for_user(request, pk)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the deadline for objections."))
-        return redirect("scoring:month_detail", pk=month.pk)
+        return _month_page(request, month, publish_form=form)
     return _done(
         request,
         month,
@@ -163,16 +170,17 @@ def objection_file(request, pk: int):
     if not user.is_department_staff:
         require_role(user, "staff")
     month = get_month_for_user(request, pk)
-    form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write what is wrong."))
-        return redirect("scoring:month_detail", pk=month.pk)
     entry = None
     entry_id = request.POST.get("entry", "")
     if entry_id:
         # another department's line is not even there for this user; nor is "abc"
         entry = get_object_or_404(
             ScoreEntry, pk=parse_number(entry_id) or 0, department=user.department
+        )
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        return _month_page(
+            request, month, objection_form=form, objection_for=entry.pk if entry else None
         )
     return _done(request, month, services.objection_file, _("Objection filed."), month=month,
                  department=user.department, entry=entry, text=form.cleaned_data["text"], by=user)  # fmt: skip
@@ -185,8 +193,7 @@ def objection_answer(request, pk: int):
     objection = get_object_or_404(Objection.objects.select_related("month"), pk=pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a decision and write the answer."))
-        return redirect("scoring:month_detail", pk=objection.month_id)
+        return _month_page(request, objection.month, answer_form=form, answer_for=objection.pk)
     return _done(request, objection.month, services.objection_answer, _("Answered."), objection=objection,
                  by=request.user, upheld=form.cleaned_data["upheld"], answer=form.cleaned_data["answer"])  # fmt: skip
 
@@ -268,7 +275,7 @@ def month_attach(request, pk: int):
     if not month.is_frozen:
         messages.error(request, _("Only a frozen month can be printed in a bulletin."))
     elif not form.is_valid():
-        messages.error(request, _("Choose an issue that is still being edited."))
+        return _month_page(request, month, attach_form=form)
     else:
         issue = form.cleaned_data["issue"]
         title = f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果"

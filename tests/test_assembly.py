@@ -93,18 +93,51 @@ def test_editor_adds_moves_renames_and_deletes_sections(client, editor, issue):
     assert [s.title for s in issue.sections.all()] == ["综窗改革攻坚行动"]
 
 
-def test_a_bad_level_is_a_message_not_an_error(client, editor, issue):
+def test_a_bad_level_is_shown_in_the_form_with_the_typed_title(client, editor, issue):
     section = make_section(issue, title="政务资讯")
     client.force_login(editor)
     response = client.post(
         reverse("bulletin:section_edit", args=[section.pk]),
-        {f"s{section.pk}-title": "政务资讯", f"s{section.pk}-level": 9, f"s{section.pk}-kind": "free",
-         f"s{section.pk}-prose_style": "paragraphs"},
-        follow=True,
+        {f"s{section.pk}-title": "新的栏目名称", f"s{section.pk}-level": 9,
+         f"s{section.pk}-kind": "free", f"s{section.pk}-prose_style": "paragraphs"},
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 200  # the assembly page itself, not a redirect
+    page = response.content.decode()
+    assert "标题层级为1至4级。" in page
+    assert 'value="新的栏目名称"' in page
     section.refresh_from_db()
-    assert section.level == 1
+    assert (section.title, section.level) == ("政务资讯", 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "target", "data"),
+    [
+        ("bulletin:section_edit", Submission.Status.ACCEPTED, "section",
+         lambda s: {f"s{s.pk}-title": "x", f"s{s.pk}-level": 9, f"s{s.pk}-kind": "free"}),
+        ("bulletin:section_add", Submission.Status.ACCEPTED, "issue",
+         lambda s: {"new-title": "x", "new-level": 9, "new-kind": "free"}),
+        ("bulletin:section_call", Submission.Status.ACCEPTED, "section",
+         lambda s: {"deadline": "2024-02-30T10:00"}),
+        ("bulletin:submission_return", Submission.Status.SUBMITTED, "item",
+         lambda s: {"reason": "退" * 3000}),
+        ("bulletin:review_bulk", Submission.Status.SUBMITTED, "issue",
+         lambda s: {"bulk": "return", "reason": "没有勾选。"}),
+    ],
+)  # fmt: skip
+def test_a_form_with_errors_costs_the_same_queries_whatever_the_data(
+    client, editor, issue, name, status, target, data
+):
+    """The page shown again for a form with errors is built like the page itself."""
+    client.force_login(editor)
+
+    def post_queries(section) -> int:
+        obj = {"section": section, "issue": issue, "item": section.submissions.first()}[target]
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post(reverse(name, args=[obj.pk]), data(section)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = post_queries(fill(issue, 1, 1, status))
+    assert post_queries(fill(issue, 30, 5, status)) == small
 
 
 def test_stale_section_text_is_refused_and_kept_in_the_form(client, editor, issue):

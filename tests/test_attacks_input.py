@@ -5,12 +5,16 @@ valid text kept, nothing saved, and never a server error.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
 
 from scoring import excel
 from tests.attack_world import build_world, db_state, fill, project_routes, xlsx
@@ -195,76 +199,211 @@ def test_a_body_past_the_upload_limit_is_a_400(world, settings):
     assert response.status_code == 400
 
 
-# --- inline forms that answer with a message on the page they came from ---------------
+# --- inline forms: the page they sit on again, the error and the text in the form ------
 
+TYPED = "请保留“这段文字”<第1条> & 完"  # what the user typed, expected back escaped
+
+
+def _entry(w, **over) -> dict:
+    data = {"department": w.obj["department"].pk, "date": "2024-03-05", "points": "-1",
+            "reason": TYPED}  # fmt: skip
+    return {**data, **over}
+
+
+def _section(prefix: str, **over) -> dict:
+    data = {"title": TYPED, "level": "1", "kind": "free", "prose_style": "paragraphs", **over}
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
+# (view, role, object, POST data, the form in the page's context, the field with the
+# error, the texts that must come back in the form)
 INLINE = {
     "score entry of 10**30 points": (
-        "scoring:entry_add", "scorer", "month",
-        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
-                   "points": str(10**30), "reason": "迟到。"}),
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, points=str(10**30)),
+        "entry_form", "points", [TYPED]),
     "score entry of NaN points": (
-        "scoring:entry_add", "scorer", "month",
-        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
-                   "points": "NaN", "reason": "迟到。"}),
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, points="NaN"),
+        "entry_form", "points", [TYPED]),
+    "score entry of 0.3 points": (
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, points="0.3"),
+        "entry_form", "points", [TYPED]),
     "score entry on 2024-02-30": (
-        "scoring:entry_add", "scorer", "month",
-        lambda w: {"department": w.obj["department"].pk, "date": "2024-02-30",
-                   "points": "-1", "reason": "迟到。"}),
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, date="2024-02-30"),
+        "entry_form", "date", [TYPED, "2024-02-30"]),
     "score entry reason of 1 MB": (
-        "scoring:entry_add", "scorer", "month",
-        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05",
-                   "points": "-1", "reason": MB}),
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, reason=MB, evidence=TYPED),
+        "entry_form", "reason", [MB, TYPED]),
+    "score entry without a reason": (
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, reason="", clause=TYPED),
+        "entry_form", "reason", [TYPED]),
     "score entry for a department that is not a number": (
-        "scoring:entry_add", "scorer", "month",
-        lambda w: {"department": "abc", "date": "2024-03-05", "points": "-1", "reason": "x"}),
-    "objection of 1 MB": ("scoring:objection_file", "clerk", "published", lambda w: {"text": MB}),
+        "scoring:entry_add", "scorer", "month", lambda w: _entry(w, department="abc"),
+        "entry_form", "department", [TYPED]),
+    "objection of 1 MB": (
+        "scoring:objection_file", "clerk", "published", lambda w: {"text": MB + TYPED},
+        "objection_form", "text", [MB + TYPED]),
+    "objection to a line of 1 MB": (
+        "scoring:objection_file", "clerk", "published",
+        lambda w: {"entry": w.obj["published_entry"].pk, "text": MB + TYPED},
+        "objection_form", "text", [MB + TYPED]),
     "objection with NUL": (
-        "scoring:objection_file", "clerk", "published", lambda w: {"text": "有误\x00"}),
+        "scoring:objection_file", "clerk", "published", lambda w: {"text": TYPED + "\x00"},
+        "objection_form", "text", [TYPED]),
     "answer of 1 MB": (
         "scoring:objection_answer", "scorer", "objection",
-        lambda w: {"upheld": "1", "answer": MB}),
+        lambda w: {"upheld": "1", "answer": MB + TYPED}, "answer_form", "answer", [MB + TYPED]),
     "answer with a decision of 10**30": (
         "scoring:objection_answer", "scorer", "objection",
-        lambda w: {"upheld": str(10**30), "answer": "维持。"}),
+        lambda w: {"upheld": str(10**30), "answer": TYPED}, "answer_form", "upheld", [TYPED]),
     "publishing with a deadline on 2024-02-30": (
-        "scoring:month_publish", "scorer", "month", lambda w: {"deadline": "2024-02-30T10:00"}),
+        "scoring:month_publish", "scorer", "month", lambda w: {"deadline": "2024-02-30T10:00"},
+        "publish_form", "deadline", ["2024-02-30T10:00"]),
+    "publishing with a deadline in the past": (
+        "scoring:month_publish", "scorer", "month", lambda w: {"deadline": "2020-01-01T10:00"},
+        "publish_form", "deadline", ["2020-01-01T10:00"]),
+    "attach to an issue that is not a number": (
+        "scoring:month_attach", "editor", "frozen", lambda w: {"issue": "abc"},
+        "attach_form", "issue", []),
     "return reason of 1 MB": (
-        "bulletin:submission_return", "editor", "sent", lambda w: {"reason": MB}),
+        "bulletin:submission_return", "editor", "sent", lambda w: {"reason": MB + TYPED},
+        "return_form", "reason", [MB + TYPED]),
     "return with a canned reason of 10**30": (
-        "bulletin:submission_return", "editor", "sent", lambda w: {"canned": str(10**30)}),
+        "bulletin:submission_return", "editor", "sent",
+        lambda w: {"canned": str(10**30), "reason": TYPED}, "return_form", "canned", [TYPED]),
+    "return without a reason": (
+        "bulletin:submission_return", "editor", "sent", lambda w: {"canned": "0", "reason": " "},
+        "return_form", "__all__", []),
     "bulk return reason of 1 MB": (
         "bulletin:review_bulk", "editor", "issue",
-        lambda w: {"items": [w.obj["sent"].pk], "bulk": "return", "reason": MB,
-                   "confirmed": "1"}),
+        lambda w: {"items": [w.obj["sent"].pk], "bulk": "return", "reason": MB + TYPED,
+                   "confirmed": "1"},
+        "bulk_form", "reason", [MB + TYPED]),
+    "bulk return without a reason": (
+        "bulletin:review_bulk", "editor", "issue",
+        lambda w: {"items": [w.obj["sent"].pk], "bulk": "return", "reason": ""},
+        "bulk_form", "__all__", []),
+    "bulk return with no item ticked": (
+        "bulletin:review_bulk", "editor", "issue",
+        lambda w: {"bulk": "return", "reason": TYPED}, "bulk_form", "__all__", [TYPED]),
+    "bulk decision that does not exist": (
+        "bulletin:review_bulk", "editor", "issue",
+        lambda w: {"items": [w.obj["sent"].pk], "bulk": "delete", "reason": TYPED},
+        "bulk_form", "bulk", [TYPED]),
     "section title of 10,000 characters": (
-        "bulletin:section_add", "editor", "issue",
-        lambda w: {"new-title": LONG_TITLE, "new-level": "1", "new-kind": "free"}),
+        "bulletin:section_add", "editor", "issue", lambda w: _section("new", title=LONG_TITLE),
+        "new_form", "title", [LONG_TITLE]),
     "section level of 10**30": (
-        "bulletin:section_add", "editor", "issue",
-        lambda w: {"new-title": "新", "new-level": str(10**30), "new-kind": "free"}),
+        "bulletin:section_add", "editor", "issue", lambda w: _section("new", level=str(10**30)),
+        "new_form", "level", [TYPED]),
+    "new section without a kind": (
+        "bulletin:section_add", "editor", "issue", lambda w: _section("new", kind=""),
+        "new_form", "kind", [TYPED]),
     "section kind that does not exist": (
         "bulletin:section_edit", "editor", "free",
-        lambda w: {f"s{w.obj['free'].pk}-title": "x", f"s{w.obj['free'].pk}-level": "1",
-                   f"s{w.obj['free'].pk}-kind": "<script>"}),
+        lambda w: _section(f"s{w.obj['free'].pk}", kind="<script>"), "edited", "kind", [TYPED]),
+    "section level of 9": (
+        "bulletin:section_edit", "editor", "free",
+        lambda w: _section(f"s{w.obj['free'].pk}", level="9"), "edited", "level", [TYPED]),
     "call deadline on 2024-02-30": (
-        "bulletin:section_call", "editor", "free", lambda w: {"deadline": "2024-02-30T10:00"}),
+        "bulletin:section_call", "editor", "free", lambda w: {"deadline": "2024-02-30T10:00"},
+        "call_form", "deadline", ["2024-02-30T10:00"]),
     "issue return comment of 1 MB": (
-        "bulletin:issue_return", "approver", "in_review", lambda w: {"comment": MB}),
-    "attach to an issue that is not a number": (
-        "scoring:month_attach", "editor", "frozen", lambda w: {"issue": "abc"}),
+        "bulletin:issue_return", "approver", "in_review", lambda w: {"comment": MB + TYPED},
+        "return_form", "comment", [MB + TYPED]),
+    "issue return comment of 2001 characters": (
+        "bulletin:issue_return", "approver", "in_review",
+        lambda w: {"comment": "改" * (2001 - len(TYPED)) + TYPED},
+        "return_form", "comment", ["改" * (2001 - len(TYPED)) + TYPED]),
+    "issue return without a comment": (
+        "bulletin:issue_return", "approver", "in_review", lambda w: {"comment": "  "},
+        "return_form", "comment", []),
+    "sign-off comment of 1 MB": (
+        "bulletin:issue_approve", "approver", "in_review", lambda w: {"comment": MB},
+        "comment_form", "comment", []),
+    "comment of 1 MB for sending to review": (
+        "bulletin:issue_send_to_review", "editor", "issue", lambda w: {"comment": MB},
+        "comment_form", "comment", []),
 }  # fmt: skip
 
 
+def _form(response, name: str):
+    if name == "edited":  # the section's own form among the assembly page's rows
+        return next(form for _, _, form in response.context["rows"] if form.is_bound)
+    return response.context[name]
+
+
 @pytest.mark.parametrize("case", sorted(INLINE))
-def test_bad_input_to_an_inline_form_is_refused_with_a_message(world, case):
-    name, role, key, data = INLINE[case]
+def test_bad_input_to_an_inline_form_shows_the_page_again_with_the_text(world, case):
+    name, role, key, data, form_name, field, kept = INLINE[case]
     client = _as(world, role)
     before = db_state()
     response = client.post(_url(world, name, key), data(world))
-    assert response.status_code == 302
-    levels = [m.level_tag for m in get_messages(response.wsgi_request)]
-    assert "error" in levels
+    assert response.status_code == 200
+    page = response.content.decode()
+    form = _form(response, form_name)
+    assert form.is_bound and field in form.errors
+    with translation.override(settings.LANGUAGE_CODE):
+        errors = [escape(error) for error in form.errors[field]]
+    assert errors and all(error in page for error in errors), errors
+    for text in kept:
+        assert escape(text) in page
     assert db_state() == before
+
+
+def test_a_long_issue_return_comment_is_told_so_not_asked_for(world):
+    """The approver's comment of 2001 characters: the limit, not "say what to change"."""
+    client = _as(world, "approver")
+    url = _url(world, "bulletin:issue_return", "in_review")
+    page = client.post(url, {"comment": "改" * 2001}).content.decode()
+    assert "2000" in page
+    with translation.override(settings.LANGUAGE_CODE):
+        assert str(translation.gettext("Say what the editor should change.")) not in page
+
+
+def test_a_failed_return_keeps_the_chosen_common_reason(world):
+    client = _as(world, "editor")
+    sent = world.obj["sent"]
+    response = client.post(
+        _url(world, "bulletin:submission_return", "sent"), {"canned": "2", "reason": "政" * 3000}
+    )
+    assert response.status_code == 200
+    assert re.search(
+        rf'id="canned-{sent.pk}" name="canned">.*?<option value="2" selected>',
+        response.content.decode(),
+        re.S,
+    )
+
+
+def test_a_failed_bulk_return_keeps_the_items_ticked(world):
+    client = _as(world, "editor")
+    sent = world.obj["sent"]
+    response = client.post(
+        _url(world, "bulletin:review_bulk", "issue"),
+        {"items": [sent.pk], "bulk": "return", "reason": ""},
+    )
+    assert response.status_code == 200
+    assert (
+        f'value="{sent.pk}" form="bulk" id="pick-{sent.pk}" checked>' in response.content.decode()
+    )
+
+
+def test_valid_inline_forms_still_redirect(world):
+    """POST, redirect, GET: only a form with errors answers with the page itself."""
+    o = world.obj
+    posts = [
+        ("scorer", "scoring:entry_add", "month", _entry(world)),
+        ("clerk", "scoring:objection_file", "published",
+         {"entry": o["published_entry"].pk, "text": TYPED}),
+        ("scorer", "scoring:objection_answer", "objection", {"upheld": "0", "answer": TYPED}),
+        ("editor", "bulletin:section_add", "issue", _section("new")),
+        ("editor", "bulletin:section_edit", "free", _section(f"s{o['free'].pk}")),
+        ("editor", "bulletin:section_call", "free", {"deadline": "2099-01-01T10:00"}),
+        ("editor", "bulletin:submission_return", "sent", {"reason": TYPED}),
+        ("approver", "bulletin:issue_return", "in_review", {"comment": TYPED}),
+    ]  # fmt: skip
+    for role, name, key, data in posts:
+        response = _as(world, role).post(_url(world, name, key), data)
+        assert response.status_code == 302, name
 
 
 # --- Excel uploads -----------------------------------------------------------------------

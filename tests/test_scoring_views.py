@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -155,9 +157,37 @@ def test_only_scorers_record_entries(client, clerk, editor, scorer, department):
     client.force_login(scorer)
     client.post(reverse("scoring:entry_add", args=[month.pk]), form)
     assert ScoreEntry.objects.get().points == Decimal("-1.5")
-    client.post(reverse("scoring:entry_add", args=[month.pk]), {**form, "points": "0.3"})
-    client.post(reverse("scoring:entry_add", args=[month.pk]), {**form, "date": "2023-10-05"})
+    for bad, error in (("points", "0.3"), ("date", "2023-10-05")):
+        response = client.post(
+            reverse("scoring:entry_add", args=[month.pk]),
+            {**form, bad: error, "reason": "着装不整"},
+        )
+        assert response.status_code == 200  # the month again, the entry form with its error
+        assert response.context["entry_form"].errors[bad]
+        assert 'value="着装不整"' in response.content.decode()
     assert ScoreEntry.objects.count() == 1
+
+
+def test_a_form_with_errors_on_the_month_page_costs_the_same_queries(
+    client, scorer, department, other_department
+):
+    month = services.month_open(month=SEPTEMBER)
+    url = reverse("scoring:entry_add", args=[month.pk])
+    bad = {"department": department.pk, "date": "2023-09-05", "points": "0.3", "reason": "迟到"}
+    client.force_login(scorer)
+
+    def post_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post(url, bad).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.entry_add(month=month, department=department, date=SEPTEMBER, points=Decimal(-1),
+                       reason="迟到", by=scorer)  # fmt: skip
+    small = post_queries()
+    for n in range(10):
+        services.entry_add(month=month, department=other_department, date=SEPTEMBER,
+                           points=Decimal(-1), reason=f"脱岗{n}", by=scorer)  # fmt: skip
+    assert post_queries() == small
 
 
 def test_a_department_objects_to_its_own_entry_only(

@@ -348,9 +348,11 @@ def test_editor_returns_with_a_canned_reason_and_accepts_through_the_queue(
 def test_return_without_reason_through_the_queue_changes_nothing(client, editor, clerk, draft):
     services.submission_submit(submission=draft, by=clerk)
     client.force_login(editor)
-    client.post(
+    response = client.post(
         reverse("bulletin:submission_return", args=[draft.pk]), {"canned": "0", "reason": ""}
     )
+    assert response.status_code == 200  # the queue again, the reason asked for in the form
+    assert "请填写退回理由。" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
 

@@ -11,7 +11,7 @@ from bulletin import generate, services
 from bulletin.access import get_issue_for_user, get_submission_for_user, require_role
 from bulletin.diff import char_diff
 from bulletin.forms import InspectionFormSet, SectionForm, SectionTextForm, StatisticFormSet
-from bulletin.models import Section, Submission, number_sections
+from bulletin.models import Issue, Section, Submission, number_sections
 from bulletin.text import parse_number
 
 
@@ -29,7 +29,12 @@ def _back(section: Section):
 @login_required
 def assemble(request, pk: int):
     require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk, for_change=True)
+    return _assemble_page(request, get_issue_for_user(request, pk, for_change=True))
+
+
+def _assemble_page(request, issue: Issue, *, edited: SectionForm | None = None, new_form=None):
+    """The assembly page. A section form that failed (`edited`, or `new_form` for a new
+    section) is shown in its place with its errors and the text the user typed."""
     sections = issue.sections.prefetch_related(
         Prefetch(
             "submissions",
@@ -40,7 +45,13 @@ def assemble(request, pk: int):
         )
     )
     rows = [
-        (section, marker, SectionForm(instance=section, prefix=f"s{section.pk}"))
+        (
+            section,
+            marker,
+            edited
+            if edited is not None and edited.instance.pk == section.pk
+            else SectionForm(instance=section, prefix=f"s{section.pk}"),
+        )
         for section, marker in number_sections(sections)
         if section.kind != Section.Kind.ATTACHMENT
     ]
@@ -50,7 +61,7 @@ def assemble(request, pk: int):
         {
             "issue": issue,
             "rows": rows,
-            "new_form": SectionForm(prefix="new"),
+            "new_form": new_form or SectionForm(prefix="new"),
             "generated_kinds": generate.GENERATED_KINDS,
         },
     )
@@ -71,12 +82,11 @@ def section_add(request, pk: int):
                 kind=form.cleaned_data["kind"],
             )
         except services.WorkflowError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))  # the typed title stays in the form
         else:
             messages.success(request, _("Section added."))
-    else:
-        messages.error(request, _("Give the new section a title, a level of 1 to 4 and a kind."))
-    return redirect("bulletin:assemble", pk=issue.pk)
+            return redirect("bulletin:assemble", pk=issue.pk)
+    return _assemble_page(request, issue, new_form=form)
 
 
 @require_POST
@@ -95,12 +105,11 @@ def section_edit(request, pk: int):
                 prose_style=data["prose_style"],
             )
         except services.WorkflowError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))  # the typed title stays in the form
         else:
             messages.success(request, _("Section saved."))
-    else:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    return _back(section)
+            return _back(section)
+    return _assemble_page(request, section.issue, edited=form)
 
 
 @require_POST

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from bulletin import services
 from bulletin.access import get_issue_for_user, require_role
-from bulletin.forms import ReturnForm
+from bulletin.forms import BulkForm
 from bulletin.models import Section, Submission
 from bulletin.text import parse_number
+from bulletin.views.issues import render_queue
 from departments.models import Department
 
 # What a cell of the board shows, best state first: one accepted item beats a draft.
@@ -76,20 +77,14 @@ def review_bulk(request, pk: int):
             pk__in=ids, section__issue=issue, status=Submission.Status.SUBMITTED
         ).select_related("section__issue")
     )
+    form = BulkForm(request.POST)
+    valid = form.is_valid()
     if not items:
-        messages.error(request, _("Select the items first."))
-        return redirect("bulletin:review_queue", pk=issue.pk)
-    action = request.POST.get("bulk")
-    if action not in ("accept", "return"):
-        messages.error(request, _("Choose to accept or to return the selected items."))
-        return redirect("bulletin:review_queue", pk=issue.pk)
-    reason = ""
-    if action == "return":
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say why the items are returned."))
-            return redirect("bulletin:review_queue", pk=issue.pk)
-        reason = form.cleaned_data["full_reason"]
+        form.add_error(None, _("Select the items first."))
+    if not (valid and items):
+        # The queue again, with the reason and the ticked items as they were.
+        return render_queue(request, issue, bulk_form=form, picked=[item.pk for item in items])
+    action, reason = form.cleaned_data["bulk"], form.cleaned_data["full_reason"]
     if request.POST.get("confirmed") != "1":
         # Asked on a page of its own, so it works without JavaScript too.
         return render(

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from bulletin import services
 from bulletin.access import get_issue_for_user, require_role
 from bulletin.forms import (
+    BulkForm,
     CallForm,
     CommentForm,
     IssueCreateForm,
     IssueFilterForm,
     IssueForm,
+    IssueReturnForm,
     ReturnForm,
 )
 from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
@@ -56,17 +58,25 @@ def issue_list(request):
 
 @login_required
 def issue_detail(request, pk: int):
-    issue = get_issue_for_user(request, pk)
+    return _issue_page(request, get_issue_for_user(request, pk))
+
+
+def _issue_page(request, issue: Issue, **forms):
+    """The issue's page. A form of the workflow panel that failed (with `call_for`, the
+    section of a call) is passed in `forms` and shown with its errors and text."""
     context = bulletin_context(issue)
     context["transitions"] = IssueTransition.objects.filter(issue=issue).select_related("actor")
     context["comment_form"] = CommentForm()
+    context["return_form"] = IssueReturnForm()
     context["call_form"] = CallForm()
+    context["call_for"] = None
     context["opened"] = issue.notices.filter(kind=Notice.Kind.ISSUED).select_related(
         "user__department"
     )
     context["pending"] = Submission.objects.filter(
         section__issue=issue, status=Submission.Status.SUBMITTED
     ).count()
+    context.update(forms)
     return render(request, "bulletin/issue_detail.html", context)
 
 
@@ -148,8 +158,10 @@ def review_queue(request, pk: int):
     return render_queue(request, get_issue_for_user(request, pk))
 
 
-def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int = 200):
-    """The submitted items of an issue; `kept` puts back text the editor typed."""
+def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int = 200, **forms):
+    """The submitted items of an issue; `kept` puts back text the editor typed, and a
+    return form that failed (`return_form` with `return_for`, the item, or `bulk_form`
+    with the `picked` items) is shown with its errors and text."""
     sections = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).prefetch_related(
         Prefetch(
             "submissions",
@@ -164,17 +176,28 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
         for item in section.waiting:
             if kept and item.pk in kept:
                 item.headline, item.body = kept[item.pk]["headline"], kept[item.pk]["body"]
-    return render(
-        request,
-        "bulletin/review_queue.html",
-        {"issue": issue, "sections": waiting, "return_form": ReturnForm()},
-        status=status,
-    )
+    context = {
+        "issue": issue,
+        "sections": waiting,
+        "canned_choices": ReturnForm.base_fields["canned"].choices,
+        "return_form": ReturnForm(),
+        "return_for": None,
+        "bulk_form": BulkForm(),
+        "picked": [],
+        **forms,
+    }
+    return render(request, "bulletin/review_queue.html", context, status=status)
 
 
-def _issue_step(request, pk: int, role: str, step, done: str, **kwargs):
+def _issue_step(request, pk: int, role: str, step, done: str, *, form_class=None, form_name=""):
     require_role(request.user, role)
     issue = get_issue_for_user(request, pk)
+    kwargs = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _issue_page(request, issue, **{form_name: form})
+        kwargs["comment"] = form.cleaned_data["comment"]
     try:
         step(issue=issue, by=request.user, **kwargs)
     except services.WorkflowError as exc:
@@ -182,11 +205,6 @@ def _issue_step(request, pk: int, role: str, step, done: str, **kwargs):
     else:
         messages.success(request, done)
     return redirect("bulletin:issue_detail", pk=issue.pk)
-
-
-def _comment(request) -> str:
-    form = CommentForm(request.POST)
-    return form.cleaned_data["comment"].strip() if form.is_valid() else ""
 
 
 @require_POST
@@ -206,7 +224,8 @@ def issue_send_to_review(request, pk: int):
         "editor",
         services.issue_send_to_review,
         _("Sent to the approver for sign-off."),
-        comment=_comment(request),
+        form_class=CommentForm,
+        form_name="comment_form",
     )
 
 
@@ -214,7 +233,13 @@ def issue_send_to_review(request, pk: int):
 @login_required
 def issue_approve(request, pk: int):
     return _issue_step(
-        request, pk, "approver", services.issue_approve, _("Approved."), comment=_comment(request)
+        request,
+        pk,
+        "approver",
+        services.issue_approve,
+        _("Approved."),
+        form_class=CommentForm,
+        form_name="comment_form",
     )
 
 
@@ -227,7 +252,8 @@ def issue_return(request, pk: int):
         "approver",
         services.issue_return,
         _("Returned to the editor."),
-        comment=_comment(request),
+        form_class=IssueReturnForm,
+        form_name="return_form",
     )
 
 
@@ -244,14 +270,13 @@ def issue_issue(request, pk: int):
 def section_call(request, pk: int):
     require_role(request.user, "editor")
     section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
-    get_issue_for_user(request, section.issue_id, for_change=True)
+    issue = get_issue_for_user(request, section.issue_id, for_change=True)
     form = CallForm(request.POST)
-    if form.is_valid():
-        section.call_deadline = form.cleaned_data["deadline"]
-        section.save(update_fields=["call_deadline"])
-        messages.success(
-            request, _("Departments can now send items to %(title)s.") % {"title": section.title}
-        )
-    else:
-        messages.error(request, _("Give a valid deadline."))
+    if not form.is_valid():
+        return _issue_page(request, issue, call_form=form, call_for=section.pk)
+    section.call_deadline = form.cleaned_data["deadline"]
+    section.save(update_fields=["call_deadline"])
+    messages.success(
+        request, _("Departments can now send items to %(title)s.") % {"title": section.title}
+    )
     return redirect("bulletin:issue_detail", pk=section.issue_id)

@@ -9,6 +9,7 @@ from bulletin.access import get_submission_for_user, require_department_staff, r
 from bulletin.diff import char_diff, has_changes
 from bulletin.forms import ReturnForm, SubmissionForm
 from bulletin.models import Issue, Section, Submission
+from bulletin.views.issues import render_queue
 
 
 @login_required
@@ -173,8 +174,6 @@ def submission_accept(request, pk: int):
 
 def _queue_again(request, item: Submission, error: str):
     """The queue once more, the editor's text still in the item's form."""
-    from bulletin.views.issues import render_queue
-
     messages.error(request, error)
     kept = {"headline": request.POST.get("headline", ""), "body": request.POST.get("body", "")}
     return render_queue(request, item.section.issue, kept={item.pk: kept}, status=409)
@@ -186,17 +185,16 @@ def submission_return(request, pk: int):
     require_role(request.user, "editor")
     item = get_submission_for_user(request, pk, for_change=True)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        _step(
-            request,
-            pk,
-            services.submission_return,
-            _("Returned to the department."),
-            for_change=True,
-            reason=form.cleaned_data["full_reason"],
-        )
-    else:
-        messages.error(request, _("Say why the item is returned."))
+    if not form.is_valid():
+        return render_queue(request, item.section.issue, return_form=form, return_for=item.pk)
+    _step(
+        request,
+        pk,
+        services.submission_return,
+        _("Returned to the department."),
+        for_change=True,
+        reason=form.cleaned_data["full_reason"],
+    )
     return redirect("bulletin:review_queue", pk=item.section.issue_id)
 
 
