@@ -12,7 +12,6 @@ from bulletin.models import Issue, RecipientGroup, Section
 from tests.conftest import make_user
 from tests.factories import make_issue, make_section, make_series
 
-
 # The worker drops any connection that is inside a transaction between jobs, as Django
 # does between requests: these tests commit, like production, instead of running in
 # one rolled-back transaction.
