@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from bulletin.backup import BackupError, backup_restore, counts
-from bulletin.services import verify_stored_pdfs
+from bulletin.management.commands.verify_pdfs import report_stored_pdfs
 
 
 class Command(BaseCommand):
@@ -34,14 +34,7 @@ class Command(BaseCommand):
             f"{len(media)} media file(s) {sum(media)} bytes."
         )
         self.stdout.write("Checking the issued PDFs …")
-        total = failed = 0
-        for issue, error in verify_stored_pdfs():
-            total += 1
-            if error:
-                failed += 1
-                self.stderr.write(f"FAIL {error}")
-            else:
-                self.stdout.write(f"ok   {issue} {issue.pdf_sha256[:16]}")
+        total, failed = report_stored_pdfs(self.stdout, self.stderr)
         if failed:
             raise CommandError(f"Restored, but {failed} of {total} issued PDF(s) failed the check.")
         self.stdout.write(f"{total} issued PDF(s) verified.")
