@@ -30,6 +30,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: on a loaded 2-core CI machine a click that renders a PDF can take seconds.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
