@@ -32,7 +32,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from deploy import stack  # noqa: E402
+
 PG = "postgres://postgres@127.0.0.1:5432"
 SEARCH_WORDS = ["窗口", "办件", "群众", "审批", "服务", "不动产", "公积金", "医保", "巡查", "咨询"]
 PAGE_ACTIONS = ("list", "search", "issue", "submit")
@@ -198,41 +200,28 @@ def run_user(user, plan, stop_at, budget, results, errors, lock, think, arrive_a
             budget[0] -= 1
         action = rng.choices(actions, weights)[0]
         n += 1
+        method, form, expect = "GET", None, 200
         if action == "list":
-            query = {"page": rng.randint(1, plan["pages"])}
             if rng.random() < 0.3:
                 query = {"year": rng.choice(plan["years"])}
-            method, path, form, expect = (
-                "GET",
-                "/issues/?" + urllib.parse.urlencode(query),
-                None,
-                200,
-            )
+            else:
+                query = {"page": rng.randint(1, plan["pages"])}
+            path = "/issues/?" + urllib.parse.urlencode(query)
         elif action == "search":
-            query = {"q": rng.choice(SEARCH_WORDS)}
-            method, path, form, expect = (
-                "GET",
-                "/issues/?" + urllib.parse.urlencode(query),
-                None,
-                200,
-            )
+            path = "/issues/?" + urllib.parse.urlencode({"q": rng.choice(SEARCH_WORDS)})
         elif action == "issue":
-            method, path, form, expect = "GET", f"/issues/{rng.choice(plan['issued'])}/", None, 200
+            path = f"/issues/{rng.choice(plan['issued'])}/"
         elif action == "submit":
+            method, expect = "POST", 302
+            path = f"/issues/sections/{plan['section']}/submit/"
             form = {
                 "csrfmiddlewaretoken": user.cookies.get("csrftoken", ""),
                 "headline": f"{user.username}开展第{n}次窗口服务提升活动。",
                 "body": "窗口工作人员主动靠前服务，帮助群众办理业务，群众满意度进一步提升。" * 4,
                 "action": "save",
             }
-            method, path, expect = "POST", f"/issues/sections/{plan['section']}/submit/", 302
         else:
-            method, path, form, expect = (
-                "GET",
-                f"/issues/{rng.choice(plan['pdfs'])}/pdf/",
-                None,
-                200,
-            )
+            path = f"/issues/{rng.choice(plan['pdfs'])}/pdf/"
         started = time.perf_counter()
         try:
             status, data = user.request(method, path, form)
@@ -260,23 +249,7 @@ def start_stack(database_url: str, port: int) -> subprocess.Popen:
         GUNICORN_ACCESS_LOG="/dev/null",
         LOG_LEVEL="WARNING",
     )
-    stack = subprocess.Popen(
-        ["deploy/serve.sh"], cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if stack.poll() is not None:
-            raise SystemExit(f"deploy/serve.sh exited with {stack.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/login/", headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
-                return stack
-        except OSError:
-            pass
-        time.sleep(1)
-    os.killpg(stack.pid, signal.SIGTERM)
-    raise SystemExit("the stack did not answer within 300 s")
+    return stack.start(["deploy/serve.sh"], env, port, quiet=True)
 
 
 def main() -> int:
@@ -323,13 +296,13 @@ def main() -> int:
         f"{args.think_min}-{args.think_max} s between a user's clicks"
     )
 
-    stack = None
+    server = None
     if args.url:
         parsed = urllib.parse.urlsplit(args.url)
         host, port = parsed.hostname, parsed.port or 80
     else:
         host, port = "127.0.0.1", args.port
-        stack = start_stack(database_url, port)
+        server = start_stack(database_url, port)
     try:
         # One warm-up pass per action, so no figure contains a process's first import.
         warm = User(host, port, plan["clerks"][0], password)
@@ -367,9 +340,8 @@ def main() -> int:
             thread.join()
         elapsed = time.monotonic() - began
     finally:
-        if stack is not None:
-            os.killpg(stack.pid, signal.SIGTERM)
-            stack.wait(timeout=60)
+        if server is not None:
+            stack.stop(server)
 
     print(
         f"\n{'action':8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "

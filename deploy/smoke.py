@@ -15,7 +15,6 @@ import http.cookiejar
 import io
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -25,6 +24,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy import stack  # noqa: E402
+
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
@@ -58,33 +61,20 @@ def main() -> int:
     )
     (ROOT / "var" / "stack").mkdir(parents=True, exist_ok=True)
     step(f"make serve on {base} with database {args.database}")
-    stack = subprocess.Popen(["make", "-s", "serve"], cwd=ROOT, env=env, start_new_session=True)
+    server = stack.start(["make", "-s", "serve"], env, args.port)
+    step("the server answers")
     try:
-        run_checks(base, database_url, env, stack)
+        run_checks(base, env)
     finally:
         step("stopping the stack")
-        os.killpg(stack.pid, signal.SIGTERM)
-        try:
-            stack.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(stack.pid, signal.SIGKILL)
-            raise
+        stack.stop(server)
+    step("gunicorn and the worker have exited")
     try:
         urllib.request.urlopen(base + "/login/", timeout=2)
     except (urllib.error.URLError, ConnectionError):
         step("stopped: nothing answers any more")
     else:
         raise SystemExit("the server still answers after the stack was stopped")
-    # make exits at once; gunicorn and the worker finish their requests and jobs first.
-    deadline = time.monotonic() + 60
-    while True:
-        leftovers = subprocess.run(["pgrep", "-s", str(stack.pid)], capture_output=True, text=True)
-        if not leftovers.stdout.strip():
-            break
-        if time.monotonic() > deadline:
-            raise SystemExit(f"processes left behind: {leftovers.stdout.split()}")
-        time.sleep(0.5)
-    step("gunicorn and the worker have exited")
     print("stack smoke test passed")
     return 0
 
@@ -103,7 +93,7 @@ def manage(env: dict, code: str) -> str:
     return result.stdout.strip()
 
 
-def run_checks(base: str, database_url: str, env: dict, stack: subprocess.Popen) -> None:
+def run_checks(base: str, env: dict) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
 
@@ -112,20 +102,6 @@ def run_checks(base: str, database_url: str, env: dict, stack: subprocess.Popen)
             return opener.open(base + path, timeout=60)
         except urllib.error.HTTPError as error:
             return error
-
-    deadline = time.monotonic() + 300
-    while True:
-        if stack.poll() is not None:
-            raise SystemExit(f"make serve exited with {stack.returncode} before answering")
-        try:
-            if opener.open(base + "/login/", timeout=2).status == 200:
-                break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit("the stack did not answer within 300 s")
-        time.sleep(1)
-    step("the server answers")
 
     health = get("/health/")
     if health.status != 200:
