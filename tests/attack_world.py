@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -198,3 +199,11 @@ def build_world() -> World:
         objection=objection, round=round_, finding=finding,
     )  # fmt: skip
     return w
+
+
+def client_for(world: World, role: str, **options) -> Client:
+    """A test client logged in as the world's `role` ("anonymous": nobody)."""
+    client = Client(**options)
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client

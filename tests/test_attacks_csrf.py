@@ -12,9 +12,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from tests.attack_world import build_world, db_state, fill, project_routes, xlsx
+from tests.attack_world import build_world, client_for, db_state, fill, project_routes, xlsx
 
 FUTURE = (datetime.date.today() + datetime.timedelta(days=30)).strftime("%Y-%m-%dT10:00")
 
@@ -163,19 +162,12 @@ def _request(w, name: str):
     return role, fill(route.route, values), data, changes
 
 
-def _client(w, role: str, *, enforce: bool) -> Client:
-    client = Client(enforce_csrf_checks=enforce)
-    if role != "anonymous":
-        client.force_login(w.users[role])
-    return client
-
-
 @pytest.mark.parametrize("name", sorted(TABLE))
 def test_post_without_csrf_token_is_refused_and_changes_nothing(db, settings, tmp_path, name):
     settings.MEDIA_ROOT = tmp_path
     w = build_world()
     role, url, data, changes = _request(w, name)
-    attacker = _client(w, role, enforce=True)
+    attacker = client_for(w, role, enforce_csrf_checks=True)
     before = db_state()
     response = attacker.post(url, data)
     assert response.status_code == 403
@@ -183,7 +175,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(db, settings, tm
 
     # Control: the same user and data with a token are not refused.
     data = _request(w, name)[2]  # an uploaded file is read once
-    response = _client(w, role, enforce=False).post(url, data)
+    response = client_for(w, role, enforce_csrf_checks=False).post(url, data)
     assert response.status_code not in (403, 404, 405, 500), response.status_code
     if changes:
         assert db_state() != before, f"{name}: the control POST changed nothing"
@@ -192,7 +184,7 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(db, settings, tm
 def test_a_token_from_the_form_lets_the_same_post_through(db):
     """The enforcing client is not simply refusing everything."""
     w = build_world()
-    client = _client(w, "clerk", enforce=True)
+    client = client_for(w, "clerk", enforce_csrf_checks=True)
     client.get(fill("issues/sections/<int:pk>/submit/", {"pk": w.obj["section"].pk}))
     token = client.cookies["csrftoken"].value
     url = fill("issues/items/<int:pk>/submit/", {"pk": w.obj["own"].pk})
@@ -204,7 +196,7 @@ def test_a_token_from_the_form_lets_the_same_post_through(db):
 def test_every_pattern_that_accepts_post_is_in_the_csrf_table(db):
     """A new view that takes POST must be added to TABLE (or shown to refuse POST)."""
     w = build_world()
-    admin = _client(w, "admin", enforce=False)
+    admin = client_for(w, "admin", enforce_csrf_checks=False)
     untested = []
     for route in project_routes():
         values = {name: 2024 if name == "year" else 999999 for _, name in route.converters}
@@ -223,4 +215,4 @@ def test_get_only_patterns_refuse_post(db, name):
     w = build_world()
     route = next(r for r in project_routes() if r.name == name)
     url = fill(route.route, {"pk": w.obj["issue"].pk})
-    assert _client(w, "editor", enforce=False).post(url).status_code == 405
+    assert client_for(w, "editor", enforce_csrf_checks=False).post(url).status_code == 405

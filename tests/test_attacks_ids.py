@@ -5,20 +5,13 @@ and ids that do not exist or are not numbers are a 404, never a server error.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from tests.attack_world import build_world, db_state, fill, project_routes
+from tests.attack_world import build_world, client_for, db_state, fill, project_routes
 
 
 @pytest.fixture
 def world(db):
     return build_world()
-
-
-def _as(w, role: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(w.users[role])
-    return client
 
 
 def _url(name: str, **values) -> str:
@@ -46,7 +39,7 @@ OTHERS = [
 @pytest.mark.parametrize(("name", "key"), OTHERS)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_clerk_gets_404_for_another_departments_object(world, name, key, method):
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     data = {"headline": "篡改。", "body": "篡改。", "version": "1", "date": "2024-03-01",
             "leader_name": "篡改", "leader_title": "篡改"}  # fmt: skip
     before = db_state()
@@ -59,7 +52,7 @@ def test_clerk_gets_404_for_another_departments_object(world, name, key, method)
 
 
 def test_clerk_cannot_object_to_another_departments_entry(world):
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     before = db_state()
     url = _url("scoring:objection_file", pk=world.obj["published"].pk)
     response = client.post(url, {"entry": world.obj["other_published_entry"].pk, "text": "x"})
@@ -69,7 +62,7 @@ def test_clerk_cannot_object_to_another_departments_entry(world):
 
 @pytest.mark.parametrize("entry", ["abc", "²", "9" * 5000, "-1", "1.0", "0"])
 def test_an_entry_id_that_is_not_one_is_404_not_500(world, entry):
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     before = db_state()
     url = _url("scoring:objection_file", pk=world.obj["published"].pk)
     assert client.post(url, {"entry": entry, "text": "有误。"}).status_code == 404
@@ -79,7 +72,7 @@ def test_an_entry_id_that_is_not_one_is_404_not_500(world, entry):
 def test_clerk_sees_only_own_lines_of_an_open_month(world):
     world.obj["other_entry"].reason = "水利厅的秘密理由。"
     world.obj["other_entry"].save()
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     page = client.get(_url("scoring:month_detail", pk=world.obj["month"].pk))
     assert page.status_code == 200
     assert "水利厅的秘密理由" not in page.content.decode()
@@ -92,7 +85,7 @@ def test_clerk_sees_only_own_lines_of_an_open_month(world):
 @pytest.mark.parametrize("key", ["own", "other", "sent", "other_sent"])
 def test_editor_only_actions_answer_a_clerk_the_same_whatever_the_id(world, key):
     """403 before any lookup: the answer tells nothing about which ids exist."""
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     before = db_state()
     for name in ("bulletin:submission_accept", "bulletin:submission_return",
                  "bulletin:submission_not_use", "bulletin:submission_move"):  # fmt: skip
@@ -120,7 +113,7 @@ def _role(name: str) -> str:
 @pytest.mark.parametrize("route", ID_ROUTES, ids=lambda r: r.name)
 @pytest.mark.parametrize("pk", [999999, 10**30])
 def test_ids_that_do_not_exist_are_404(world, route, pk):
-    client = _as(world, _role(route.name))
+    client = client_for(world, _role(route.name), raise_request_exception=False)
     before = db_state()
     values = {name: (2024 if name == "year" else pk) for _, name in route.converters}
     url = fill(route.route, values)
@@ -131,7 +124,7 @@ def test_ids_that_do_not_exist_are_404(world, route, pk):
 
 @pytest.mark.parametrize("route", ID_ROUTES, ids=lambda r: r.name)
 def test_ids_that_are_not_numbers_are_404(world, route):
-    client = _as(world, _role(route.name))
+    client = client_for(world, _role(route.name), raise_request_exception=False)
     for bad in ["abc", "-1", "1.5", "1e3", "%00", "%EF%BC%91", "1%20", "0x1"]:
         values = {name: bad for _, name in route.converters}
         url = fill(route.route, values)
@@ -141,14 +134,14 @@ def test_ids_that_are_not_numbers_are_404(world, route):
 
 @pytest.mark.parametrize("year", [0, 10000, 10**30])
 def test_a_year_no_date_can_hold_is_404(world, year):
-    client = _as(world, "scorer")
+    client = client_for(world, "scorer", raise_request_exception=False)
     url = _url("scoring:department_year", pk=world.obj["department"].pk, year=year)
     assert client.get(url).status_code == 404
     assert client.get(url + "?format=xlsx").status_code == 404
 
 
 def test_the_years_at_the_edges_of_the_calendar_work(world):
-    client = _as(world, "scorer")
+    client = client_for(world, "scorer", raise_request_exception=False)
     for year in (1, 9999):
         url = _url("scoring:department_year", pk=world.obj["department"].pk, year=year)
         assert client.get(url).status_code == 200
@@ -157,7 +150,7 @@ def test_the_years_at_the_edges_of_the_calendar_work(world):
 @pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 30, "-1", "abc", "", "1\x00"])
 def test_numbers_posted_as_text_never_break_a_page(world, value):
     """Positions, versions, item lists and the year filter: bad ones are ignored."""
-    editor = _as(world, "editor")
+    editor = client_for(world, "editor", raise_request_exception=False)
     o = world.obj
     assert editor.get("/issues/", {"year": value}).status_code == 200
     for url, data in [
@@ -171,7 +164,7 @@ def test_numbers_posted_as_text_never_break_a_page(world, value):
 
 def test_review_bulk_ignores_items_of_another_issue(world):
     """An item id of another issue slipped into the list is not decided from here."""
-    editor = _as(world, "editor")
+    editor = client_for(world, "editor", raise_request_exception=False)
     stranger = world.obj["review_section"].submissions.create(
         department=world.obj["other_department"], headline="别期。", status="submitted"
     )
@@ -185,7 +178,7 @@ def test_a_records_formset_cannot_edit_another_issues_rows(world):
     """A tampered form id makes a new row of this issue; the other issue's row stays."""
     other_issue = world.obj["in_review"]
     stat = other_issue.statistics.create(label="受理", unit="件", value=7)
-    editor = _as(world, "editor")
+    editor = client_for(world, "editor", raise_request_exception=False)
     url = _url("bulletin:section_records", pk=world.obj["stats_section"].pk)
     editor.post(url, {
         "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",

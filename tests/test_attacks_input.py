@@ -12,12 +12,11 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
 from scoring import excel
-from tests.attack_world import build_world, db_state, fill, project_routes, xlsx
+from tests.attack_world import build_world, client_for, db_state, fill, project_routes, xlsx
 
 MB = "政" * (1024 * 1024 // 3)  # a megabyte of UTF-8
 LONG_TITLE = "标" * 10_000
@@ -27,12 +26,6 @@ KEEP = "保留这段文字"  # valid text next to the bad field, expected back i
 @pytest.fixture
 def world(db):
     return build_world()
-
-
-def _as(w, role: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(w.users[role])
-    return client
 
 
 def _url(w, name: str, key: str | None = None) -> str:
@@ -146,7 +139,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_gets_a_form_error_and_keeps_the_text(world, case):
     name, role, key, data, kept = CASES[case]
-    client = _as(world, role)
+    client = client_for(world, role, raise_request_exception=False)
     before = db_state()
     response = client.post(_url(world, name, key), data)
     assert response.status_code == 200, response.status_code
@@ -161,7 +154,7 @@ def test_bad_input_gets_a_form_error_and_keeps_the_text(world, case):
 
 def test_extra_and_duplicate_fields_are_ignored(world):
     """Unknown fields do not reach the model; of a repeated field the last one counts."""
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     data = {"headline": ["第一。", "第二。"], "body": "正文。", "status": "accepted",
             "department": world.obj["other_department"].pk, "version": "1"}  # fmt: skip
     response = client.post(_url(world, "bulletin:submission_edit", "own"), data)
@@ -176,7 +169,7 @@ def test_extra_and_duplicate_fields_are_ignored(world):
 
 
 def test_invalid_utf8_in_a_post_body_is_a_form_error_not_a_500(world):
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     body = b"headline=%FF%FE%FD&body=\xff\xfe\xc3\x28"
     before = db_state()
     response = client.generic(
@@ -192,7 +185,7 @@ def test_invalid_utf8_in_a_post_body_is_a_form_error_not_a_500(world):
 
 def test_a_body_past_the_upload_limit_is_a_400(world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-    client = _as(world, "clerk")
+    client = client_for(world, "clerk", raise_request_exception=False)
     response = client.post(
         _url(world, "bulletin:submission_new", "section"), {"headline": "x", "body": MB * 2}
     )
@@ -335,7 +328,7 @@ def _form(response, name: str):
 @pytest.mark.parametrize("case", sorted(INLINE))
 def test_bad_input_to_an_inline_form_shows_the_page_again_with_the_text(world, case):
     name, role, key, data, form_name, field, kept = INLINE[case]
-    client = _as(world, role)
+    client = client_for(world, role, raise_request_exception=False)
     before = db_state()
     response = client.post(_url(world, name, key), data(world))
     assert response.status_code == 200
@@ -352,7 +345,7 @@ def test_bad_input_to_an_inline_form_shows_the_page_again_with_the_text(world, c
 
 def test_a_long_issue_return_comment_is_told_so_not_asked_for(world):
     """The approver's comment of 2001 characters: the limit, not "say what to change"."""
-    client = _as(world, "approver")
+    client = client_for(world, "approver", raise_request_exception=False)
     url = _url(world, "bulletin:issue_return", "in_review")
     page = client.post(url, {"comment": "改" * 2001}).content.decode()
     assert "2000" in page
@@ -361,7 +354,7 @@ def test_a_long_issue_return_comment_is_told_so_not_asked_for(world):
 
 
 def test_a_failed_return_keeps_the_chosen_common_reason(world):
-    client = _as(world, "editor")
+    client = client_for(world, "editor", raise_request_exception=False)
     sent = world.obj["sent"]
     response = client.post(
         _url(world, "bulletin:submission_return", "sent"), {"canned": "2", "reason": "政" * 3000}
@@ -375,7 +368,7 @@ def test_a_failed_return_keeps_the_chosen_common_reason(world):
 
 
 def test_a_failed_bulk_return_keeps_the_items_ticked(world):
-    client = _as(world, "editor")
+    client = client_for(world, "editor", raise_request_exception=False)
     sent = world.obj["sent"]
     response = client.post(
         _url(world, "bulletin:review_bulk", "issue"),
@@ -402,7 +395,9 @@ def test_valid_inline_forms_still_redirect(world):
         ("approver", "bulletin:issue_return", "in_review", {"comment": TYPED}),
     ]  # fmt: skip
     for role, name, key, data in posts:
-        response = _as(world, role).post(_url(world, name, key), data)
+        response = client_for(world, role, raise_request_exception=False).post(
+            _url(world, name, key), data
+        )
         assert response.status_code == 302, name
 
 
@@ -410,7 +405,7 @@ def test_valid_inline_forms_still_redirect(world):
 
 
 def _upload(w, data: bytes, name: str = "table.xlsx"):
-    client = _as(w, "scorer")
+    client = client_for(w, "scorer", raise_request_exception=False)
     before = db_state()
     response = client.post(
         _url(w, "scoring:month_upload", "month"), {"file": SimpleUploadedFile(name, data)}
@@ -492,7 +487,7 @@ def test_exported_text_that_looks_like_a_formula_stays_text(world):
 
 
 def test_a_formset_claiming_thousands_of_forms_builds_only_a_hundred(world):
-    client = _as(world, "scorer")
+    client = client_for(world, "scorer", raise_request_exception=False)
     data = {**_findings(), "form-TOTAL_FORMS": "100000"}
     response = client.post(_url(world, "scoring:inspection_detail", "round"), data)
     assert response.status_code == 200

@@ -8,14 +8,13 @@ import re
 
 import pdfplumber
 import pytest
-from django.test import Client
 from django.utils.html import escape
 
 from bulletin import rendering
 from bulletin.models import Section, Submission
 from departments.models import Department
 from scoring import services as scoring
-from tests.attack_world import build_world, fill, project_routes
+from tests.attack_world import build_world, client_for, fill, project_routes
 
 PAYLOADS = [
     '<script>alert("x")</script>',
@@ -29,12 +28,6 @@ PAYLOADS = [
 def _url(name: str, **values) -> str:
     route = next(r for r in project_routes() if r.name == name)
     return fill(route.route, values)
-
-
-def _as(w, role: str) -> Client:
-    client = Client()
-    client.force_login(w.users[role])
-    return client
 
 
 def _ok(response, *, expect=(200, 302)):
@@ -52,8 +45,8 @@ def _shows_escaped(html: str, payload: str, where: str, times: int = 1) -> None:
 def inject(w, p: str) -> dict:
     """Put the payload in every user text field through the forms; the objects made."""
     o, made = w.obj, {}
-    clerk, editor, scorer = _as(w, "clerk"), _as(w, "editor"), _as(w, "scorer")
-    approver, admin = _as(w, "approver"), _as(w, "admin")
+    clerk, editor, scorer = client_for(w, "clerk"), client_for(w, "editor"), client_for(w, "scorer")
+    approver, admin = client_for(w, "approver"), client_for(w, "admin")
     _ok(
         admin.post(
             "/admin/departments/department/add/",
@@ -180,7 +173,7 @@ def test_payloads_are_escaped_on_every_page(db, settings, tmp_path, payload):
     w = build_world()
     made = inject(w, payload)
     o = w.obj
-    clerk, editor, scorer = _as(w, "clerk"), _as(w, "editor"), _as(w, "scorer")
+    clerk, editor, scorer = client_for(w, "clerk"), client_for(w, "editor"), client_for(w, "scorer")
     _shows_escaped(made["queue"], payload, "review queue", times=2)
     pages = [
         (clerk, _url("bulletin:my_department"), 2),  # the item and the returned reason
@@ -214,7 +207,7 @@ def test_payloads_print_as_plain_text_in_the_pdf(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     w = build_world()
     o = w.obj
-    editor, clerk = _as(w, "editor"), _as(w, "clerk")
+    editor, clerk = client_for(w, "editor"), client_for(w, "clerk")
     for n, p in enumerate(PAYLOADS):
         _ok(
             clerk.post(
