@@ -48,8 +48,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from bulletin import fonts, rendering  # noqa: E402
 from bulletin.importer import import_file  # noqa: E402
+from bulletin.printing import fonts, rendering  # noqa: E402
 
 SEEDS = ["2022-39.txt", "2023-38.txt"]
 

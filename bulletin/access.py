@@ -5,7 +5,7 @@ people who may see an object but not change it get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from bulletin.models import Issue, Submission
@@ -52,19 +52,3 @@ def get_submission_for_user(
     if for_change and not can_change_submission(request.user, submission):
         raise PermissionDenied
     return submission
-
-
-def require_role(user, *roles: str) -> None:
-    """Raise 403 unless the user has one of the roles (superusers always pass)."""
-    if not user.is_authenticated:
-        raise Http404
-    if not (user.is_superuser or user.role in roles):
-        raise PermissionDenied
-
-
-def require_department_staff(user) -> None:
-    """Pages of a department window: only its staff (administrators have no department)."""
-    if not user.is_authenticated:
-        raise Http404
-    if not user.is_department_staff:
-        raise PermissionDenied

@@ -7,4 +7,4 @@ class BulletinConfig(AppConfig):
     verbose_name = _("bulletins")
 
     def ready(self) -> None:
-        from bulletin import checks  # noqa: F401  (registers the font checks)
+        from bulletin.printing import checks  # noqa: F401  (registers the font checks)

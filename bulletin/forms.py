@@ -14,8 +14,8 @@ from bulletin.models import (
     Statistic,
     Submission,
 )
-from bulletin.text import normalize_chinese, normalize_paragraphs
 from departments.models import Department
+from lib.text import normalize_chinese, normalize_paragraphs
 
 MAX_BODY = 5000
 

@@ -21,7 +21,7 @@ from bulletin.models import (
     Statistic,
     StatisticOpening,
 )
-from bulletin.numbering import chinese_numeral
+from lib.numbering import chinese_numeral
 
 # Measures that are part of others: 办结 counts items already counted as 受理.
 NOT_MORE_THAN = {"办结": "受理"}

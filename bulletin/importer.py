@@ -28,12 +28,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bulletin.audit import log_transition
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
-from bulletin.numbering import parse_chinese_numeral
 from bulletin.services import next_issue_numbers
-from bulletin.text import compact, normalize_chinese, widen_digits
 from departments.models import Department
+from lib.audit import log_transition
+from lib.numbering import parse_chinese_numeral
+from lib.text import compact, normalize_chinese, widen_digits
 from scoring.models import ScoreMonth, WindowScore, competition_ranks
 from scoring.services import month_open, month_record_totals
 

@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import search
-from bulletin.numbering import chinese_numeral
+from lib.numbering import chinese_numeral
 
 # TextField max_length is checked by forms (and shown by the textarea), not by the
 # database: enough for a long line of recipients or a finding of a few sentences.

@@ -23,7 +23,7 @@ def render_issue_pdf(issue_id: int) -> int:
     At sign-off this fills the PDF cache, so the approver's and everyone's first
     download is immediate; at issuing it stores the frozen PDF and its SHA-256.
     """
-    from bulletin.services.pdf import issue_pdf
+    from bulletin.printing.pdf import issue_pdf
 
     issue = Issue.objects.select_related("series").filter(pk=issue_id).first()
     if issue is None:

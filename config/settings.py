@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "departments.apps.DepartmentsConfig",
     "bulletin.apps.BulletinConfig",
     "scoring.apps.ScoringConfig",
+    "ops.apps.OpsConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -233,7 +235,7 @@ AXES_LOCKOUT_CALLABLE = "departments.views.locked_out"
 AXES_VERBOSE = False
 
 # Where the bulletin seeds used by `load_demo` live.
-DEMO_SEEDS_DIR = BASE_DIR / "bulletin" / "demo"
+DEMO_SEEDS_DIR = BASE_DIR / "demo" / "seeds"
 
 LOGGING = {
     "version": 1,

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from bulletin.views.health import health
 from departments.forms import LoginForm
+from ops.views import health
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="bulletin:issue_list", permanent=False)),

@@ -86,6 +86,13 @@ class User(AbstractUser):
         full = self.get_full_name()
         return full or self.username
 
+    def has_role(self, *roles: str) -> bool:
+        """One of `roles` (User.Role values). Administrators have every role but the
+        department staff's: they belong to no department."""
+        if self.is_superuser:
+            return any(role != self.Role.STAFF for role in roles)
+        return self.role in roles
+
     @property
     def is_department_staff(self) -> bool:
         return self.role == self.Role.STAFF and not self.is_superuser

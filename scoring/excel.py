@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from bulletin.text import compact
 from departments.models import Department
+from lib.text import compact
 from scoring.models import BASE_SCORE, WindowScore
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletin.forms import RECORDS_LIMIT
 from bulletin.models import InspectionItem, Issue
-from bulletin.text import normalize_chinese, normalize_paragraphs
 from departments.models import Department
+from lib.text import normalize_chinese, normalize_paragraphs
 
 
 class MonthForm(forms.Form):

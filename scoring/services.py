@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bulletin.audit import log_transition
 from departments.models import Department
+from lib.audit import log_transition
 from scoring.models import BASE_SCORE, Objection, ScoreEntry, ScoreMonth, WindowScore
 
 

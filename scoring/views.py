@@ -10,10 +10,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bulletin.access import require_role
 from bulletin.models import InspectionItem, InspectionRound, Section, Series
-from bulletin.text import parse_number
+from departments.access import require_role
 from departments.models import Department
+from lib.text import parse_number
 from scoring import charts, excel, services
 from scoring.access import get_month_for_user, require_scorer, sees_every_line
 from scoring.forms import (
@@ -167,9 +167,8 @@ def month_freeze(request, pk: int):
 @login_required
 def objection_file(request, pk: int):
     user = request.user
-    if not user.is_department_staff:
-        require_role(user, "staff")
     month = get_month_for_user(request, pk)
+    require_role(user, "staff")
     entry = None
     entry_id = request.POST.get("entry", "")
     if entry_id:

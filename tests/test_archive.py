@@ -5,10 +5,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from bulletin import rendering
-from bulletin.archive import OUTLINE, ArchiveRefused, generate_archive
-from bulletin.demo import data as demo
 from bulletin.models import Issue, Section, Submission
+from bulletin.printing import rendering
+from demo import data as demo
+from demo.archive import OUTLINE, ArchiveRefused, generate_archive
 from departments.models import Department
 from tests.factories import make_issue, make_series
 

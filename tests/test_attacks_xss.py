@@ -10,8 +10,8 @@ import pdfplumber
 import pytest
 from django.utils.html import escape
 
-from bulletin import rendering
 from bulletin.models import Section, Submission
+from bulletin.printing import rendering
 from departments.models import Department
 from scoring import services as scoring
 from tests.attack_world import build_world, client_for, fill, project_routes

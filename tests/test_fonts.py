@@ -1,7 +1,7 @@
 from django.core.checks import run_checks
 from fontTools.ttLib import TTFont
 
-from bulletin import fonts
+from bulletin.printing import fonts
 
 
 def test_the_subset_covers_gb2312_and_full_width_forms():

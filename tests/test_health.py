@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from bulletin import fonts
+from bulletin.printing import fonts
 
 ALL_OK = {"status": "ok", "checks": {"database": "ok", "storage": "ok", "fonts": "ok"}}
 

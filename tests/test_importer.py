@@ -1,7 +1,7 @@
 """The bulletin importer: the two real seeds, the variations a typist produces, malformed
 files, saving whole-or-nothing, and the import_bulletin command.
 
-Expected values are transcribed from the seed texts in bulletin/demo/, not from the parser.
+Expected values are transcribed from the seed texts in demo/seeds/, not from the parser.
 Variations are built by transforming the seed text here, so each test shows what it changes.
 """
 
@@ -18,7 +18,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bulletin.demo.data import DEPARTMENTS
 from bulletin.importer import (
     BulletinFormatError,
     ImportRefused,
@@ -26,10 +25,11 @@ from bulletin.importer import (
     parse_bulletin,
 )
 from bulletin.models import InspectionItem, Issue, Section, Series, Submission
+from demo.data import DEPARTMENTS
 from departments.models import Department
 from scoring.models import WindowScore
 
-SEEDS = Path(__file__).resolve().parent.parent / "bulletin" / "demo"
+SEEDS = Path(__file__).resolve().parent.parent / "demo" / "seeds"
 SEED_2022 = (SEEDS / "2022-39.txt").read_text(encoding="utf-8")
 SEED_2023 = (SEEDS / "2023-38.txt").read_text(encoding="utf-8")
 SEED_TEXTS = {"2022": SEED_2022, "2023": SEED_2023}

@@ -21,9 +21,9 @@ from django.urls import reverse
 from fontTools.ttLib import TTFont
 from pdfminer.pdftypes import resolve1
 
-from bulletin import rendering
 from bulletin.importer import import_file
 from bulletin.models import Issue, Section
+from bulletin.printing import rendering
 from bulletin.services import issue_pdf
 from departments.models import Department
 from scoring.models import WindowScore

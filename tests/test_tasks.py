@@ -57,7 +57,7 @@ def test_issuing_queues_the_pdf_and_the_worker_stores_it(
 def test_sign_off_renders_the_pdf_into_the_cache_in_the_background(
     queued, approved_issue, editor, approver, django_capture_on_commit_callbacks
 ):
-    from bulletin import rendering
+    from bulletin.printing import rendering
 
     Issue.objects.filter(pk=approved_issue.pk).update(status=Issue.Status.REVIEW)
     approved_issue.refresh_from_db()

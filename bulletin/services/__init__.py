@@ -7,6 +7,7 @@ notices.py     reminders and notices of issued bulletins
 pdf.py         the printable PDF and the frozen PDF of an issued issue
 """
 
+from bulletin.printing.pdf import StoredPdfError, issue_pdf, read_stored_pdf, verify_stored_pdfs
 from bulletin.services.issues import (
     default_period,
     issue_approve,
@@ -24,7 +25,6 @@ from bulletin.services.notices import (
     notice_open,
     notify_issued,
 )
-from bulletin.services.pdf import StoredPdfError, issue_pdf, read_stored_pdf, verify_stored_pdfs
 from bulletin.services.sections import (
     NeedsConfirmation,
     section_add,

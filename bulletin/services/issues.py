@@ -8,9 +8,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bulletin.audit import log_transition
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
 from bulletin.services.submissions import Conflict, WorkflowError
+from lib.audit import log_transition
 
 logger = logging.getLogger(__name__)
 

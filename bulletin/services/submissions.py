@@ -17,7 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bulletin.audit import log_transition
 from bulletin.models import (
     Issue,
     Section,
@@ -25,6 +24,7 @@ from bulletin.models import (
     SubmissionTransition,
     SubmissionVersion,
 )
+from lib.audit import log_transition
 
 Status = Submission.Status
 

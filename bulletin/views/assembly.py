@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import generate, services
-from bulletin.access import get_issue_for_user, get_submission_for_user, require_role
-from bulletin.diff import char_diff
+from bulletin.access import get_issue_for_user, get_submission_for_user
 from bulletin.forms import InspectionFormSet, SectionForm, SectionTextForm, StatisticFormSet
 from bulletin.models import Issue, Section, Submission, number_sections
-from bulletin.text import parse_number
+from departments.access import require_role
+from lib.diff import char_diff
+from lib.text import parse_number
 
 
 def _section_for_editor(request, pk: int) -> Section:

@@ -8,12 +8,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bulletin import services
-from bulletin.access import get_issue_for_user, require_role
+from bulletin.access import get_issue_for_user
 from bulletin.forms import BulkForm
 from bulletin.models import Section, Submission
-from bulletin.text import parse_number
 from bulletin.views.issues import render_queue
+from departments.access import require_role
 from departments.models import Department
+from lib.text import parse_number
 
 # What a cell of the board shows, best state first: one accepted item beats a draft.
 RANK = ["accepted", "submitted", "returned", "not_used"]

@@ -12,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from bulletin import services
-from bulletin.access import get_issue_for_user, require_role
+from bulletin.access import get_issue_for_user
 from bulletin.forms import (
     BulkForm,
     CallForm,
@@ -24,8 +24,9 @@ from bulletin.forms import (
     ReturnForm,
 )
 from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
-from bulletin.rendering import bulletin_context, pdf_filename
+from bulletin.printing.rendering import bulletin_context, pdf_filename
 from bulletin.services.issues import default_period
+from departments.access import require_role
 
 logger = logging.getLogger(__name__)
 

@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import services
-from bulletin.access import get_submission_for_user, require_department_staff, require_role
-from bulletin.diff import char_diff, has_changes
+from bulletin.access import get_submission_for_user
 from bulletin.forms import ReturnForm, SubmissionForm
 from bulletin.models import Issue, Section, Submission
 from bulletin.views.issues import render_queue
+from departments.access import require_department_staff, require_role
+from lib.diff import char_diff, has_changes
 
 
 @login_required

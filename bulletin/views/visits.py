@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from bulletin.access import require_department_staff
 from bulletin.forms import LeaderVisitForm
 from bulletin.models import Issue, LeaderVisit
+from departments.access import require_department_staff
 
 
 @login_required

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bulletin import fonts
+from bulletin.printing import fonts
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bulletin.archive import ISSUING_BODY, ArchiveRefused, generate_archive, refresh_statistics
 from bulletin.models import Series
+from demo.archive import ISSUING_BODY, ArchiveRefused, generate_archive, refresh_statistics
 
 DEFAULT_SERIES = "窗口工作周报"
 

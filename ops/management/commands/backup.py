@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin.backup import BackupError, backup_create, default_output
+from ops.backup import BackupError, backup_create, default_output
 
 
 class Command(BaseCommand):

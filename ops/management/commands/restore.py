@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin.backup import BackupError, backup_restore, counts
 from bulletin.management.commands.verify_pdfs import report_stored_pdfs
+from ops.backup import BackupError, backup_restore, counts
 
 
 class Command(BaseCommand):

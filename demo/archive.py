@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Max
 
-from bulletin.demo import data as demo
 from bulletin.models import Issue, Section, Series, Submission
+from demo import data as demo
 from departments.models import Department
 
 # The hall's 29 departments of the demo, plus one more stationed there: 30 windows.

@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from bulletin import fonts
+from bulletin.printing import fonts
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from bulletin import rendering
 from bulletin.models import Issue
+from bulletin.printing import rendering
 
 
 class StoredPdfError(RuntimeError):

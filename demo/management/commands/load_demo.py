@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin import services
-from bulletin.demo import data
 from bulletin.importer import import_file
 from bulletin.models import Issue, LeaderVisit, RecipientGroup, Section
+from demo import data
 from departments.models import Department, User
 from scoring import services as scoring_services
 

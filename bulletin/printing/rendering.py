@@ -21,8 +21,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.html import strip_spaces_between_tags
 
-from bulletin import fonts, typesetting
 from bulletin.models import Issue, Section, Submission, number_sections
+from bulletin.printing import fonts, typesetting
 from scoring.models import WindowScore
 
 logger = logging.getLogger(__name__)

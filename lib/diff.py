@@ -7,7 +7,7 @@ changed width is not reported as an edit.
 
 from difflib import SequenceMatcher
 
-from bulletin.text import normalize_paragraphs
+from lib.text import normalize_paragraphs
 
 
 def char_diff(before: str, after: str) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from django.core.checks import Info, Warning, register
 
-from bulletin import fonts
+from bulletin.printing import fonts
 
 
 @register("fonts")
