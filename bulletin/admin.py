@@ -1,8 +1,6 @@
 from django.contrib import admin
 
 from bulletin.models import (
-    InspectionItem,
-    InspectionRound,
     Issue,
     IssueTransition,
     LeaderVisit,
@@ -75,14 +73,6 @@ class LeaderVisitAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-@admin.register(InspectionItem)
-class InspectionItemAdmin(admin.ModelAdmin):
-    list_display = ["topic", "finding", "department", "issue"]
-    list_filter = ["department", "issue__year"]
-    search_fields = ["topic", "finding", "department__name"]
-    list_select_related = ["department", "issue__series"]
-
-
 @admin.register(SubmissionVersion)
 class SubmissionVersionAdmin(admin.ModelAdmin):
     list_display = ["submission", "number", "saved_by", "saved_at"]
@@ -137,14 +127,6 @@ class StatisticOpeningAdmin(admin.ModelAdmin):
     list_display = ["series", "year", "label", "value"]
     list_filter = ["series", "year"]
     search_fields = ["label"]
-
-
-@admin.register(InspectionRound)
-class InspectionRoundAdmin(admin.ModelAdmin):
-    list_display = ["date", "inspector", "issue"]
-    list_filter = ["date"]
-    search_fields = ["inspector"]
-    list_select_related = ["issue__series"]
 
 
 @admin.register(SectionVersion)

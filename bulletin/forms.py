@@ -5,8 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bulletin.models import (
-    MAX_LINE,
-    InspectionItem,
     Issue,
     LeaderVisit,
     Section,
@@ -15,9 +13,9 @@ from bulletin.models import (
     Submission,
 )
 from departments.models import Department
+from lib.limits import MAX_BODY, MAX_LINE, RECORDS_LIMIT
 from lib.text import normalize_chinese, normalize_paragraphs
-
-MAX_BODY = 5000
+from scoring.models import InspectionRound, ScoreMonth
 
 CANNED_REASONS = [
     "",
@@ -216,12 +214,6 @@ class SectionTextForm(forms.Form):
         return body
 
 
-# An issue has a handful of figures and findings. Django builds (and the page renders)
-# as many forms as the posted TOTAL_FORMS says, up to absolute_max: 2000 by default,
-# seconds of work for one request.
-RECORDS_LIMIT = {"max_num": 100, "validate_max": True, "absolute_max": 100}
-
-
 class BaseStatisticFormSet(forms.BaseModelFormSet):
     def clean(self):
         super().clean()
@@ -243,13 +235,35 @@ StatisticFormSet = forms.modelformset_factory(
     can_delete=True,
     **RECORDS_LIMIT,
 )
-InspectionFormSet = forms.modelformset_factory(
-    InspectionItem,
-    fields=["topic", "finding", "department"],
-    extra=2,
-    can_delete=True,
-    **RECORDS_LIMIT,
-)
+
+
+class RoundLinkForm(forms.Form):
+    """Which hall inspection round an issue's 大厅巡查 section reports."""
+
+    round = forms.ModelChoiceField(
+        label=_("Inspection round"),
+        queryset=InspectionRound.objects.all(),
+        required=False,
+        empty_label=_("A new round for this issue's period"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AttachScoresForm(forms.Form):
+    """A frozen month's window scores, printed as the issue's 附件."""
+
+    month = forms.ModelChoiceField(
+        label=_("Assessment month"),
+        queryset=ScoreMonth.objects.filter(status=ScoreMonth.Status.FROZEN),
+        error_messages={
+            "required": _("Choose a frozen month."),
+            "invalid_choice": _("Choose a frozen month."),
+        },
+    )
 
 
 class IssueForm(forms.ModelForm):

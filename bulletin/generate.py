@@ -14,7 +14,6 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from bulletin.models import (
-    InspectionItem,
     Issue,
     LeaderVisit,
     Section,
@@ -22,6 +21,7 @@ from bulletin.models import (
     StatisticOpening,
 )
 from lib.numbering import chinese_numeral
+from scoring.models import InspectionItem
 
 # Measures that are part of others: 办结 counts items already counted as 受理.
 NOT_MORE_THAN = {"办结": "受理"}
@@ -191,7 +191,8 @@ def generate_section(section: Section) -> Generated:
     elif section.kind == Section.Kind.LEADER_VISITS:
         generated = leader_visits_prose(list(visits_for(issue)), section.prose_style)
     elif section.kind == Section.Kind.INSPECTION:
-        generated = inspection_prose(list(issue.inspection_items.all()))
+        round_ = issue.inspection_round
+        generated = inspection_prose(list(round_.items.all()) if round_ else [])
     else:
         raise ValueError(f"sections of kind {section.kind} are not generated")
     if section.kind == Section.Kind.INSPECTION:

@@ -28,13 +28,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bulletin.models import InspectionItem, Issue, Section, Series, Submission
+from bulletin.models import Issue, Section, Series, Submission
 from bulletin.services import next_issue_numbers
 from departments.models import Department
 from lib.audit import log_transition
 from lib.numbering import parse_chinese_numeral
 from lib.text import compact, normalize_chinese, widen_digits
-from scoring.models import ScoreMonth, WindowScore, competition_ranks
+from scoring.models import (
+    InspectionItem,
+    InspectionRound,
+    ScoreMonth,
+    WindowScore,
+    competition_ranks,
+)
 from scoring.services import month_open, month_record_totals
 
 
@@ -713,6 +719,8 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
                 raise ImportRefused(f"{doc.label} already exists; use --replace to import it again")
             if total_number is None:
                 total_number = clashes.values_list("total_number", flat=True).first()
+            # The round an imported issue printed came with it and goes with it.
+            InspectionRound.objects.filter(pk__in=clashes.values("inspection_round")).delete()
             clashes.delete()
         if total_number is None:
             # A masthead without （总第N期）: the series' next total number.
@@ -760,10 +768,15 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
                 for n, item in enumerate(parsed.items, start=1)
             )
             if parsed.kind == Section.Kind.INSPECTION:
-                inspection.extend(_inspection_items(issue, parsed, departments))
-        for n, item in enumerate(inspection, start=1):
-            item.position = n
-        InspectionItem.objects.bulk_create(inspection)
+                inspection.extend(_inspection_items(parsed, departments))
+        if inspection:
+            # The printed findings are the record of that week's round.
+            day = issue.period_end or issue.issue_date or timezone.localdate()
+            issue.inspection_round = InspectionRound.objects.create(date=day, inspector="")
+            issue.save(update_fields=["inspection_round"])
+            for n, item in enumerate(inspection, start=1):
+                item.position, item.round = n, issue.inspection_round
+            InspectionItem.objects.bulk_create(inspection)
         for parsed in doc.attachments:
             position += 1
             Section.objects.create(
@@ -802,14 +815,13 @@ def _split_headline(text: str) -> tuple[str, str]:
 INSPECTION_LINE = re.compile(rf"^（[{CN}]{{1,3}}）(.+?)[。．.]\s*(.+)$")
 
 
-def _inspection_items(issue: Issue, parsed: ParsedSection, departments) -> list[InspectionItem]:
+def _inspection_items(parsed: ParsedSection, departments) -> list[InspectionItem]:
     items = []
     for paragraph in parsed.body:
         m = INSPECTION_LINE.match(paragraph)
         if m:
             items.append(
                 InspectionItem(
-                    issue=issue,
                     topic=m.group(1),
                     finding=m.group(2),
                     department=_match_department(m.group(2), departments),

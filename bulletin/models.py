@@ -4,26 +4,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import search
+from lib.limits import MAX_LINE
 from lib.numbering import chinese_numeral
-
-# TextField max_length is checked by forms (and shown by the textarea), not by the
-# database: enough for a long line of recipients or a finding of a few sentences.
-MAX_LINE = 2000
 
 
 def default_outline() -> list:
     return []
-
-
-def default_checklist() -> list:
-    return [
-        "按时到岗情况",
-        "工作区域标准化执行情况",
-        "着装情况",
-        "工作牌佩戴情况",
-        "纪律秩序",
-        "大厅防控情况",
-    ]
 
 
 class Series(models.Model):
@@ -46,12 +32,6 @@ class Series(models.Model):
     )
     default_print_count = models.PositiveIntegerField(
         _("default print count"), null=True, blank=True
-    )
-    inspection_checklist = models.JSONField(
-        _("inspection checklist"),
-        default=default_checklist,
-        blank=True,
-        help_text=_("The topics every hall inspection round checks."),
     )
     default_outline = models.JSONField(
         _("default section outline"),
@@ -192,6 +172,15 @@ class Issue(models.Model):
         blank=True,
         related_name="issues",
         help_text=_("Fills the 报/送/发 lines and the print count; they can be changed here."),
+    )
+    inspection_round = models.ForeignKey(
+        "scoring.InspectionRound",
+        verbose_name=_("inspection round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The hall inspection its 大厅巡查 section reports."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     approved_by = models.ForeignKey(
@@ -571,101 +560,6 @@ class LeaderVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.department} {self.leader_name}"
-
-
-class InspectionRound(models.Model):
-    """A hall inspection on one day: the checklist's topics and what was found."""
-
-    date = models.DateField(_("date"))
-    inspector = models.CharField(_("inspector"), max_length=100)
-    issue = models.ForeignKey(
-        Issue,
-        verbose_name=_("issue"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="inspection_rounds",
-        help_text=_("The issue whose 大厅巡查 section reports this round."),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-        verbose_name = _("inspection round")
-        verbose_name_plural = _("inspection rounds")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.inspector}"
-
-
-class InspectionItem(models.Model):
-    """One line of the weekly hall inspection: a topic and its finding."""
-
-    class Proposal(models.TextChoices):
-        NONE = "", _("no deduction proposed")
-        PROPOSED = "proposed", _("deduction proposed")
-        CONFIRMED = "confirmed", _("deduction confirmed")
-        DISMISSED = "dismissed", _("deduction dismissed")
-
-    issue = models.ForeignKey(
-        Issue,
-        verbose_name=_("issue"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="inspection_items",
-    )
-    round = models.ForeignKey(
-        InspectionRound,
-        verbose_name=_("inspection round"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="items",
-    )
-    proposed_points = models.DecimalField(
-        _("proposed deduction"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        help_text=_("Negative, e.g. -1, when the finding names a department."),
-    )
-    proposal = models.CharField(
-        _("deduction"), max_length=10, choices=Proposal.choices, default=Proposal.NONE, blank=True
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
-    finding = models.TextField(
-        _("finding"), max_length=MAX_LINE, help_text=_("总体情况良好, or the specifics.")
-    )
-    department = models.ForeignKey(
-        "departments.Department",
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="inspection_items",
-        help_text=_("Set when the finding concerns one department."),
-    )
-
-    class Meta:
-        ordering = ["issue", "position", "pk"]
-        verbose_name = _("inspection item")
-        verbose_name_plural = _("inspection items")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(proposal__in=["", "proposed", "confirmed", "dismissed"]),
-                name="inspectionitem_proposal_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(proposed_points__isnull=True) | Q(proposed_points__lt=0),
-                name="inspectionitem_proposal_is_a_deduction",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.topic
 
 
 class SubmissionVersion(models.Model):

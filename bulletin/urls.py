@@ -24,6 +24,7 @@ urlpatterns = [
     path("my/visits/<int:pk>/", views.visit_form, name="visit_edit"),
     path("<int:pk>/assemble/", views.assemble, name="assemble"),
     path("<int:pk>/sections/add/", views.section_add, name="section_add"),
+    path("<int:pk>/attach-scores/", views.attach_scores, name="attach_scores"),
     path("sections/<int:pk>/edit/", views.section_edit, name="section_edit"),
     path("sections/<int:pk>/delete/", views.section_delete, name="section_delete"),
     path("sections/<int:pk>/move/", views.section_move, name="section_move"),

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from scoring.models import Objection, ScoreEntry, ScoreMonth, WindowScore
+from scoring.models import (
+    InspectionItem,
+    InspectionRound,
+    Objection,
+    ScoreEntry,
+    ScoreMonth,
+    WindowScore,
+)
 
 
 class FrozenMonthReadOnly:
@@ -60,3 +67,18 @@ class ObjectionAdmin(admin.ModelAdmin):
     list_filter = ["status", "month"]
     search_fields = ["text", "answer", "department__name"]
     list_select_related = ["month", "department"]
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(admin.ModelAdmin):
+    list_display = ["date", "inspector"]
+    list_filter = ["date"]
+    search_fields = ["inspector"]
+
+
+@admin.register(InspectionItem)
+class InspectionItemAdmin(admin.ModelAdmin):
+    list_display = ["topic", "finding", "department", "round"]
+    list_filter = ["department"]
+    search_fields = ["topic", "finding", "department__name"]
+    list_select_related = ["department", "round"]

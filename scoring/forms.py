@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bulletin.forms import RECORDS_LIMIT
-from bulletin.models import InspectionItem, Issue
 from departments.models import Department
+from lib.limits import RECORDS_LIMIT
 from lib.text import normalize_chinese, normalize_paragraphs
+from scoring.models import InspectionItem
 
 
 class MonthForm(forms.Form):
@@ -114,25 +114,27 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
-class AttachForm(forms.Form):
-    issue = forms.ModelChoiceField(
-        label=_("Issue"),
-        queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
-        error_messages={
-            "required": _("Choose an issue that is still being edited."),
-            "invalid_choice": _("Choose an issue that is still being edited."),
-        },
-    )
-
-
 class RoundForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     inspector = forms.CharField(label=_("Inspector"), max_length=100)
-    issue = forms.ModelChoiceField(
-        label=_("Reported in"),
-        queryset=Issue.objects.filter(status__in=Issue.TAKES_SUBMISSIONS).select_related("series"),
-        required=False,
+    topics = forms.CharField(
+        label=_("Topics checked"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        help_text=_("One per line; each starts as 总体情况良好."),
     )
+
+    def clean_topics(self) -> list[str]:
+        topics = [
+            normalize_chinese(line).rstrip("。")
+            for line in self.cleaned_data["topics"].splitlines()
+        ]
+        topics = [topic for topic in topics if topic]
+        if not topics:
+            raise forms.ValidationError(_("Name at least one topic."))
+        if len(topics) > RECORDS_LIMIT["max_num"] or any(len(t) > 100 for t in topics):
+            raise forms.ValidationError(_("At most 100 topics of 100 characters each."))
+        return topics
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

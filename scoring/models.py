@@ -6,6 +6,8 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import Rank
 from django.utils.translation import gettext_lazy as _
 
+from lib.limits import MAX_LINE
+
 BASE_SCORE = Decimal(100)
 
 
@@ -315,3 +317,98 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+# --- hall inspections ------------------------------------------------------------------
+
+DEFAULT_CHECKLIST = [
+    "按时到岗情况",
+    "工作区域标准化执行情况",
+    "着装情况",
+    "工作牌佩戴情况",
+    "纪律秩序",
+    "大厅防控情况",
+]
+
+
+class InspectionRound(models.Model):
+    """A hall inspection on one day: the checklist's topics and what was found."""
+
+    date = models.DateField(_("date"))
+    inspector = models.CharField(_("inspector"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        # The tables were created when inspections still lived in the bulletin app.
+        db_table = "bulletin_inspectionround"
+        ordering = ["-date", "-pk"]
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.inspector}".strip()
+
+    @property
+    def topics(self) -> list[str]:
+        return [item.topic for item in self.items.all()]
+
+
+class InspectionItem(models.Model):
+    """One line of the weekly hall inspection: a topic and its finding."""
+
+    class Proposal(models.TextChoices):
+        NONE = "", _("no deduction proposed")
+        PROPOSED = "proposed", _("deduction proposed")
+        CONFIRMED = "confirmed", _("deduction confirmed")
+        DISMISSED = "dismissed", _("deduction dismissed")
+
+    round = models.ForeignKey(
+        InspectionRound,
+        verbose_name=_("inspection round"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    proposed_points = models.DecimalField(
+        _("proposed deduction"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Negative, e.g. -1, when the finding names a department."),
+    )
+    proposal = models.CharField(
+        _("deduction"), max_length=10, choices=Proposal.choices, default=Proposal.NONE, blank=True
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
+    finding = models.TextField(
+        _("finding"), max_length=MAX_LINE, help_text=_("总体情况良好, or the specifics.")
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_items",
+        help_text=_("Set when the finding concerns one department."),
+    )
+
+    class Meta:
+        db_table = "bulletin_inspectionitem"
+        ordering = ["round", "position", "pk"]
+        verbose_name = _("inspection item")
+        verbose_name_plural = _("inspection items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposal__in=["", "proposed", "confirmed", "dismissed"]),
+                name="inspectionitem_proposal_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_points__isnull=True) | Q(proposed_points__lt=0),
+                name="inspectionitem_proposal_is_a_deduction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic

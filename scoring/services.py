@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department
 from lib.audit import log_transition
-from scoring.models import BASE_SCORE, Objection, ScoreEntry, ScoreMonth, WindowScore
+from scoring.models import (
+    BASE_SCORE,
+    DEFAULT_CHECKLIST,
+    InspectionItem,
+    InspectionRound,
+    Objection,
+    ScoreEntry,
+    ScoreMonth,
+    WindowScore,
+)
 
 
 class ScoringError(Exception):
@@ -237,23 +246,30 @@ def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> 
 GOOD = "总体情况良好。"
 
 
-def inspection_round_create(*, date: datetime.date, inspector: str, series, issue=None):
-    """A round with one line per checklist topic, each 'overall good' until told otherwise."""
-    from bulletin.models import InspectionItem, InspectionRound
+def checklist_default() -> list[str]:
+    """The topics a new round checks: those of the latest round, else the standard list."""
+    latest = InspectionRound.objects.order_by("-date", "-pk").first()
+    topics = latest.topics if latest else []
+    return topics or list(DEFAULT_CHECKLIST)
 
+
+def inspection_round_create(
+    *, date: datetime.date, inspector: str, topics: list[str] | None = None
+) -> InspectionRound:
+    """A round with one line per topic, each 'overall good' until told otherwise."""
+    if topics is None:
+        topics = checklist_default()
     with transaction.atomic():
-        round_ = InspectionRound.objects.create(date=date, inspector=inspector, issue=issue)
+        round_ = InspectionRound.objects.create(date=date, inspector=inspector)
         InspectionItem.objects.bulk_create(
-            InspectionItem(round=round_, issue=issue, position=n, topic=topic, finding=GOOD)
-            for n, topic in enumerate(series.inspection_checklist or [], start=1)
+            InspectionItem(round=round_, position=n, topic=topic, finding=GOOD)
+            for n, topic in enumerate(topics, start=1)
         )
     return round_
 
 
-def finding_confirm(*, item, by) -> ScoreEntry:
+def finding_confirm(*, item: InspectionItem, by) -> ScoreEntry:
     """The scorer turns an inspection finding into a deduction of the round's month."""
-    from bulletin.models import InspectionItem
-
     if item.proposal != InspectionItem.Proposal.PROPOSED or not item.department_id:
         raise ScoringError(_("This finding proposes no deduction."))
     month = month_open(month=item.round.date)
@@ -276,9 +292,7 @@ def finding_confirm(*, item, by) -> ScoreEntry:
     return entry
 
 
-def finding_dismiss(*, item) -> None:
-    from bulletin.models import InspectionItem
-
+def finding_dismiss(*, item: InspectionItem) -> None:
     changed = InspectionItem.objects.filter(
         pk=item.pk, proposal=InspectionItem.Proposal.PROPOSED
     ).update(proposal=InspectionItem.Proposal.DISMISSED)

@@ -14,7 +14,6 @@ urlpatterns = [
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("<int:pk>/upload/", views.month_upload, name="month_upload"),
     path("<int:pk>/xlsx/", views.month_xlsx, name="month_xlsx"),
-    path("<int:pk>/attach/", views.month_attach, name="month_attach"),
     path("departments/<int:pk>/<int:year>/", views.department_year, name="department_year"),
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),

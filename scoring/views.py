@@ -10,7 +10,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bulletin.models import InspectionItem, InspectionRound, Section, Series
 from departments.access import require_role
 from departments.models import Department
 from lib.text import parse_number
@@ -18,7 +17,6 @@ from scoring import charts, excel, services
 from scoring.access import get_month_for_user, require_scorer, sees_every_line
 from scoring.forms import (
     AnswerForm,
-    AttachForm,
     EntryForm,
     FindingFormSet,
     MonthForm,
@@ -27,7 +25,14 @@ from scoring.forms import (
     RoundForm,
     UploadForm,
 )
-from scoring.models import Objection, ScoreEntry, ScoreMonth, WindowScore
+from scoring.models import (
+    InspectionItem,
+    InspectionRound,
+    Objection,
+    ScoreEntry,
+    ScoreMonth,
+    WindowScore,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,7 +90,6 @@ def _month_page(request, month: ScoreMonth, **forms):
         "answer_form": AnswerForm(),
         "answer_for": None,
         "upload_form": UploadForm(),
-        "attach_form": AttachForm(),
         "chart": charts.distribution([line.total_score for line in lines]) if every else None,
         **forms,
     }
@@ -264,32 +268,6 @@ def department_year(request, pk: int, year: int):
     )
 
 
-@require_POST
-@login_required
-def month_attach(request, pk: int):
-    """The editor attaches a frozen month's table to an issue as its 附件."""
-    require_role(request.user, "editor")
-    month = get_month_for_user(request, pk)
-    form = AttachForm(request.POST)
-    if not month.is_frozen:
-        messages.error(request, _("Only a frozen month can be printed in a bulletin."))
-    elif not form.is_valid():
-        return _month_page(request, month, attach_form=form)
-    else:
-        issue = form.cleaned_data["issue"]
-        title = f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果"
-        position = (
-            issue.sections.order_by("-position").values_list("position", flat=True).first() or 0
-        ) + 1
-        Section.objects.create(
-            issue=issue, position=position, level=1, title=title,
-            kind=Section.Kind.ATTACHMENT, score_month=month.month,
-        )  # fmt: skip
-        messages.success(request, _("Attached to %(issue)s.") % {"issue": issue})
-        return redirect("bulletin:issue_detail", pk=issue.pk)
-    return redirect("scoring:month_detail", pk=month.pk)
-
-
 # --- hall inspections ------------------------------------------------------------------
 
 
@@ -301,39 +279,33 @@ def _require_inspector(user) -> None:
 @login_required
 def inspection_list(request):
     _require_inspector(request.user)
-    form = RoundForm(request.POST or None, initial={"date": timezone.localdate()})
+    initial = {"date": timezone.localdate(), "topics": "\n".join(services.checklist_default())}
+    form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        series = Series.objects.first()
-        if series is None:
-            messages.error(request, _("Create a series first."))
-        else:
-            round_ = services.inspection_round_create(series=series, **form.cleaned_data)
-            return redirect("scoring:inspection_detail", pk=round_.pk)
-    rounds = InspectionRound.objects.select_related("issue__series")[:50]
+        round_ = services.inspection_round_create(**form.cleaned_data)
+        return redirect("scoring:inspection_detail", pk=round_.pk)
+    rounds = InspectionRound.objects.all()[:50]
     return render(request, "scoring/inspection_list.html", {"rounds": rounds, "form": form})
 
 
 @login_required
 def inspection_detail(request, pk: int):
     _require_inspector(request.user)
-    round_ = get_object_or_404(InspectionRound.objects.select_related("issue"), pk=pk)
+    round_ = get_object_or_404(InspectionRound, pk=pk)
     formset = FindingFormSet(
         request.POST or None, queryset=round_.items.select_related("department")
     )
-    if request.method == "POST":
-        if round_.issue and round_.issue.status not in round_.issue.TAKES_SUBMISSIONS:
-            messages.error(request, _("The issue reporting this round is past review."))
-        elif formset.is_valid():
-            items = formset.save(commit=False)
-            for item in formset.deleted_objects:
-                item.delete()
-            for item in items:
-                item.round, item.issue = round_, round_.issue
-                if item.proposed_points is not None and item.proposal in ("", None):
-                    item.proposal = InspectionItem.Proposal.PROPOSED
-                item.save()
-            messages.success(request, _("Findings saved."))
-            return redirect("scoring:inspection_detail", pk=round_.pk)
+    if request.method == "POST" and formset.is_valid():
+        items = formset.save(commit=False)
+        for item in formset.deleted_objects:
+            item.delete()
+        for item in items:
+            item.round = round_
+            if item.proposed_points is not None and item.proposal in ("", None):
+                item.proposal = InspectionItem.Proposal.PROPOSED
+            item.save()
+        messages.success(request, _("Findings saved."))
+        return redirect("scoring:inspection_detail", pk=round_.pk)
     return render(request, "scoring/inspection_detail.html", {"round": round_, "formset": formset})
 
 

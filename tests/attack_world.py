@@ -17,15 +17,13 @@ from django.utils import timezone
 
 from bulletin import services
 from bulletin.models import (
-    InspectionItem,
-    InspectionRound,
     Issue,
     LeaderVisit,
     Notice,
     Section,
 )
 from departments.models import Department
-from scoring.models import Objection, ScoreEntry, ScoreMonth
+from scoring.models import InspectionItem, InspectionRound, Objection, ScoreEntry, ScoreMonth
 from tests.conftest import make_user
 from tests.factories import make_issue, make_section, make_series
 
@@ -183,9 +181,10 @@ def build_world() -> World:
     objection = Objection.objects.create(
         month=disputed, department=b, text="有误。", filed_by=u["other_clerk"]
     )
-    round_ = InspectionRound.objects.create(date=today, inspector="王五", issue=issue)
+    round_ = InspectionRound.objects.create(date=today, inspector="王五")
+    Issue.objects.filter(pk=issue.pk).update(inspection_round=round_)
     finding = InspectionItem.objects.create(
-        round=round_, issue=issue, topic="着装情况", finding="未着工装。", department=b,
+        round=round_, topic="着装情况", finding="未着工装。", department=b,
         proposed_points=Decimal("-1"), proposal=InspectionItem.Proposal.PROPOSED,
     )  # fmt: skip
     w.obj.update(

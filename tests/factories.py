@@ -3,6 +3,7 @@
 import datetime
 
 from bulletin.models import Issue, Section, Series, Submission
+from scoring.models import InspectionItem, InspectionRound
 
 
 def make_series(title: str = "窗口工作周报", **extra) -> Series:
@@ -26,6 +27,20 @@ def make_submission(section: Section, department, **extra) -> Submission:
     extra.setdefault("headline", "交通运输厅开展节前安全检查。")
     extra.setdefault("body", "先后检查了天府机场高速成都收费站。")
     return Submission.objects.create(section=section, department=department, **extra)
+
+
+def make_round(issue: Issue | None = None, findings=(), **extra) -> InspectionRound:
+    """An inspection round with (topic, finding) lines, reported by `issue` if given."""
+    extra.setdefault("date", datetime.date(2023, 9, 26))
+    round_ = InspectionRound.objects.create(**extra)
+    InspectionItem.objects.bulk_create(
+        InspectionItem(round=round_, position=n, topic=topic, finding=finding)
+        for n, (topic, finding) in enumerate(findings, start=1)
+    )
+    if issue is not None:
+        Issue.objects.filter(pk=issue.pk).update(inspection_round=round_)
+        issue.inspection_round = round_
+    return round_
 
 
 def week(start: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.models import InspectionItem, Issue, Section, Statistic, Submission
+from bulletin.models import Issue, Section, Statistic, Submission
 from departments.models import Department
-from tests.factories import make_issue, make_section, make_series
+from tests.factories import make_issue, make_round, make_section, make_series
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_statistics_records_generate_the_sentence_and_duplicates_are_refused(cli
 
 def test_regenerating_over_hand_edits_shows_them_and_asks(client, editor, issue):
     section = make_section(issue, title="大厅巡查情况", kind=Section.Kind.INSPECTION)
-    InspectionItem.objects.create(issue=issue, topic="着装情况", finding="总体情况良好。")
+    make_round(issue, [("着装情况", "总体情况良好。")])
     client.force_login(editor)
     generate = reverse("bulletin:section_generate", args=[section.pk])
     client.post(generate)

@@ -136,7 +136,7 @@ TABLE = {
     ),
     "scoring:month_upload": ("scorer", {"pk": "month"}, _upload, True),
     "scoring:month_xlsx": ("scorer", {"pk": "month"}, {}, False),
-    "scoring:month_attach": ("editor", {"pk": "frozen"}, lambda w: {"issue": w.obj["issue"].pk}, True),
+    "bulletin:attach_scores": ("editor", {"pk": "issue"}, lambda w: {"month": w.obj["frozen"].pk}, True),
     "scoring:department_year": ("scorer", {"pk": "department", "year": 2024}, {}, False),
     "scoring:inspection_list": (
         "scorer", {}, {"date": "2024-03-05", "inspector": "赵六"}, True,

@@ -254,9 +254,9 @@ INLINE = {
     "publishing with a deadline in the past": (
         "scoring:month_publish", "scorer", "month", lambda w: {"deadline": "2020-01-01T10:00"},
         "publish_form", "deadline", ["2020-01-01T10:00"]),
-    "attach to an issue that is not a number": (
-        "scoring:month_attach", "editor", "frozen", lambda w: {"issue": "abc"},
-        "attach_form", "issue", []),
+    "attach a month that is not a number": (
+        "bulletin:attach_scores", "editor", "issue", lambda w: {"month": "abc"},
+        "attach_form", "month", []),
     "return reason of 1 MB": (
         "bulletin:submission_return", "editor", "sent", lambda w: {"reason": MB + TYPED},
         "return_form", "reason", [MB + TYPED]),

@@ -102,16 +102,22 @@ def inject(w, p: str) -> dict:
             {"body": p, "version": made["section"].version},
         )
     )
+    finding = o["finding"]
     _ok(
         editor.post(
-            _url("bulletin:section_records", pk=inspection.pk),
+            _url("scoring:inspection_detail", pk=o["round"].pk),
             {
-                "form-TOTAL_FORMS": "1",
-                "form-INITIAL_FORMS": "0",
+                "form-TOTAL_FORMS": "2",
+                "form-INITIAL_FORMS": "1",
                 "form-MIN_NUM_FORMS": "0",
                 "form-MAX_NUM_FORMS": "1000",
-                "form-0-topic": p,
-                "form-0-finding": p,
+                "form-0-id": finding.pk,
+                "form-0-topic": finding.topic,
+                "form-0-finding": finding.finding,
+                "form-0-department": finding.department_id,
+                "form-0-proposed_points": finding.proposed_points,
+                "form-1-topic": p,
+                "form-1-finding": p,
             },
         )
     )
@@ -156,9 +162,14 @@ def inject(w, p: str) -> dict:
     _ok(
         scorer.post(_url("scoring:objection_answer", pk=objection.pk), {"upheld": "0", "answer": p})
     )
-    _ok(scorer.post(_url("scoring:inspection_list"), {"date": "2024-03-05", "inspector": p}))
+    _ok(
+        scorer.post(
+            _url("scoring:inspection_list"),
+            {"date": "2024-03-05", "inspector": p, "topics": "着装情况"},
+        )
+    )
     scoring.month_recompute(month=o["frozen"])
-    _ok(editor.post(_url("scoring:month_attach", pk=o["frozen"].pk), {"issue": o["issue"].pk}))
+    _ok(editor.post(_url("bulletin:attach_scores", pk=o["issue"].pk), {"month": o["frozen"].pk}))
     assert (
         not Submission.objects.filter(headline=p, body=p + "\n" + p)
         .exclude(status="accepted")

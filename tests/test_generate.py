@@ -11,7 +11,6 @@ from bulletin.generate import (
     year_to_date,
 )
 from bulletin.models import (
-    InspectionItem,
     Issue,
     LeaderVisit,
     Section,
@@ -20,7 +19,7 @@ from bulletin.models import (
     Submission,
 )
 from departments.models import Department
-from tests.factories import make_issue, make_section, make_series
+from tests.factories import make_issue, make_round, make_section, make_series
 
 # The 2023 seed, 一、（一）: this week's figures and the year to date.
 SEED_2023_STATISTICS = (
@@ -133,11 +132,8 @@ def test_leader_visits_as_numbered_paragraphs_in_the_2022_style(db):
 
 def test_inspection_lines_run_in_as_in_the_2022_seed(series):
     issue = make_issue(series, year=2022, number=39, total=414)
-    for n, topic in enumerate(["按时到岗情况", "着装情况"]):
-        InspectionItem.objects.create(
-            issue=issue, position=n, topic=topic, finding="总体情况良好。"
-        )
-    lines = inspection_prose(list(issue.inspection_items.all())).paragraphs
+    round_ = make_round(issue, [("按时到岗情况", "总体情况良好。"), ("着装情况", "总体情况良好。")])
+    lines = inspection_prose(list(round_.items.all())).paragraphs
     assert lines == ["（一）按时到岗情况。总体情况良好。", "（二）着装情况。总体情况良好。"]
 
 
@@ -170,7 +166,7 @@ def test_generating_a_section_links_its_visits_and_keeps_the_generated_text(issu
 
 def test_regenerating_over_a_hand_edit_asks_first(issue):
     section = make_section(issue, title="大厅巡查情况", kind=Section.Kind.INSPECTION)
-    InspectionItem.objects.create(issue=issue, topic="按时到岗情况", finding="总体情况良好。")
+    make_round(issue, [("按时到岗情况", "总体情况良好。")])
     services.section_generate(section=section)
     services.section_save_text(
         section=section,

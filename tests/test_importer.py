@@ -24,10 +24,10 @@ from bulletin.importer import (
     import_file,
     parse_bulletin,
 )
-from bulletin.models import InspectionItem, Issue, Section, Series, Submission
+from bulletin.models import Issue, Section, Series, Submission
 from demo.data import DEPARTMENTS
 from departments.models import Department
-from scoring.models import WindowScore
+from scoring.models import InspectionItem, WindowScore
 
 SEEDS = Path(__file__).resolve().parent.parent / "demo" / "seeds"
 SEED_2022 = (SEEDS / "2022-39.txt").read_text(encoding="utf-8")
@@ -368,7 +368,7 @@ def test_imported_submissions_belong_to_the_department_named_in_their_first_sent
 
 def test_importing_the_2022_seed_saves_the_six_inspection_lines(tmp_path, db):
     issue = import_file(write(tmp_path, SEED_2022))
-    items = list(InspectionItem.objects.filter(issue=issue).order_by("position"))
+    items = list(issue.inspection_round.items.order_by("position"))
     assert [i.topic for i in items] == INSPECTION_TOPICS_2022
     assert [i.position for i in items] == [1, 2, 3, 4, 5, 6]
     assert [i.finding for i in items[:5]] == ["总体情况良好。"] * 5
@@ -808,7 +808,7 @@ def test_a_file_in_another_encoding_imports_like_the_utf8_seed(tmp_path, db, enc
 def test_a_gb18030_file_with_the_2022_seed_keeps_its_chinese_text(tmp_path, db):
     issue = import_file(write(tmp_path, SEED_2022, encoding="gb18030"))
     assert issue.column_title == "政务服务工作"
-    topics = list(issue.inspection_items.order_by("position").values_list("topic", flat=True))
+    topics = list(issue.inspection_round.items.order_by("position").values_list("topic", flat=True))
     assert topics == INSPECTION_TOPICS_2022
 
 

@@ -5,9 +5,15 @@ import pytest
 from django.urls import reverse
 
 from bulletin import services as bulletin_services
-from bulletin.models import InspectionItem, Issue, Section
+from bulletin.models import Issue, Section
 from scoring import services
-from scoring.models import ScoreEntry, WindowScore
+from scoring.models import (
+    DEFAULT_CHECKLIST,
+    InspectionItem,
+    InspectionRound,
+    ScoreEntry,
+    WindowScore,
+)
 from tests.factories import make_issue, make_section, make_series
 
 DAY = datetime.date(2023, 9, 26)
@@ -19,16 +25,45 @@ def issue(db):
 
 
 @pytest.fixture
-def round_(issue):
-    return services.inspection_round_create(
-        date=DAY, inspector="平台服务处 李明", series=issue.series, issue=issue
-    )
+def round_(issue, editor):
+    round_ = services.inspection_round_create(date=DAY, inspector="平台服务处 李明")
+    bulletin_services.issue_link_round(issue=issue, round_=round_, by=editor)
+    return round_
 
 
-def test_a_round_starts_from_the_series_checklist_all_good(round_, issue):
+def test_the_first_round_starts_from_the_standard_checklist_all_good(round_):
     lines = [(i.topic, i.finding) for i in round_.items.order_by("position")]
-    assert [t for t, _ in lines] == issue.series.inspection_checklist
+    assert [t for t, _ in lines] == DEFAULT_CHECKLIST
     assert {f for _, f in lines} == {"总体情况良好。"}
+
+
+def test_a_new_round_checks_the_topics_of_the_latest_round(db):
+    services.inspection_round_create(date=DAY, inspector="甲", topics=["着装情况", "消防通道"])
+    later = services.inspection_round_create(date=DAY + datetime.timedelta(days=7), inspector="乙")
+    assert later.topics == ["着装情况", "消防通道"]
+
+
+def test_the_scorer_starts_a_round_with_the_topics_typed(client, scorer):
+    client.force_login(scorer)
+    page = client.get(reverse("scoring:inspection_list"))
+    assert DEFAULT_CHECKLIST[0] in page.content.decode()  # offered, editable
+    response = client.post(
+        reverse("scoring:inspection_list"),
+        {"date": "2023-09-26", "inspector": "李明", "topics": "着装情况\n\n纪律秩序。\n"},
+    )
+    round_ = InspectionRound.objects.get()
+    assert response.status_code == 302
+    assert round_.topics == ["着装情况", "纪律秩序"]
+
+
+def test_an_editor_starts_a_round_for_the_issue_from_its_inspection_section(client, editor, issue):
+    section = make_section(issue, title="大厅巡查情况", kind=Section.Kind.INSPECTION)
+    client.force_login(editor)
+    url = reverse("bulletin:section_records", args=[section.pk])
+    assert client.post(url, {"round": ""}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.inspection_round.topics == DEFAULT_CHECKLIST
+    assert "按时到岗情况" in client.get(url).content.decode()
 
 
 def test_a_finding_that_names_a_department_proposes_a_deduction_the_scorer_confirms(

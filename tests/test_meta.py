@@ -85,9 +85,9 @@ def test_env_example_lists_every_variable_the_settings_read():
 
 @pytest.mark.django_db
 def test_load_demo_loads_departments_issues_visits_and_demo_logins(settings):
-    from bulletin.models import InspectionItem, Issue, LeaderVisit
+    from bulletin.models import Issue, LeaderVisit
     from departments.models import Department, User
-    from scoring.models import WindowScore
+    from scoring.models import InspectionItem, WindowScore
 
     settings.DEMO_MODE = True
     out = StringIO()

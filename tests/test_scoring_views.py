@@ -225,7 +225,7 @@ def test_editor_attaches_a_frozen_month_and_the_issue_prints_it(client, editor, 
         make_series("政务服务专报"), year=2023, number=40, total=40, status=Issue.Status.EDITING
     )
     client.force_login(editor)
-    client.post(reverse("scoring:month_attach", args=[frozen_august.pk]), {"issue": issue.pk})
+    client.post(reverse("bulletin:attach_scores", args=[issue.pk]), {"month": frozen_august.pk})
     attachment = issue.sections.get(kind=Section.Kind.ATTACHMENT)
     assert attachment.title == "2023年8月省政务服务大厅进驻部门（单位）窗口考核结果"
     page = client.get(reverse("bulletin:issue_detail", args=[issue.pk])).content.decode()
@@ -237,7 +237,9 @@ def test_an_open_month_cannot_be_attached(client, editor, db):
     month = services.month_open(month=SEPTEMBER)
     issue = make_issue(make_series(), year=2023, number=40, total=40, status=Issue.Status.EDITING)
     client.force_login(editor)
-    client.post(reverse("scoring:month_attach", args=[month.pk]), {"issue": issue.pk})
+    response = client.post(reverse("bulletin:attach_scores", args=[issue.pk]), {"month": month.pk})
+    assert response.status_code == 200
+    assert "请选择已冻结的月份" in response.content.decode()
     assert not issue.sections.exists()
 
 

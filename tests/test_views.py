@@ -162,10 +162,10 @@ def test_issue_page_costs_the_same_queries_whatever_its_size(
     "model",
     ["departments/department", "departments/user", "bulletin/series", "bulletin/issue",
      "bulletin/section", "bulletin/submission", "bulletin/leadervisit",
-     "bulletin/inspectionitem", "bulletin/submissionversion",
+     "scoring/inspectionitem", "bulletin/submissionversion",
      "bulletin/submissiontransition", "bulletin/issuetransition", "bulletin/recipientgroup",
      "bulletin/notice", "bulletin/statistic", "bulletin/statisticopening", "scoring/windowscore",
-     "scoring/scoremonth", "scoring/scoreentry", "scoring/objection", "bulletin/inspectionround",
+     "scoring/scoremonth", "scoring/scoreentry", "scoring/objection", "scoring/inspectionround",
      "bulletin/sectionversion"],
 )  # fmt: skip
 def test_admin_lists_every_model_with_search(client, admin_user, seeded, model):

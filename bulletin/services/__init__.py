@@ -27,7 +27,9 @@ from bulletin.services.notices import (
 )
 from bulletin.services.sections import (
     NeedsConfirmation,
+    issue_link_round,
     section_add,
+    section_attach_scores,
     section_delete,
     section_generate,
     section_move,
@@ -59,6 +61,7 @@ __all__ = [
     "issue_approve",
     "issue_create",
     "issue_issue",
+    "issue_link_round",
     "issue_pdf",
     "issue_remind",
     "issue_return",
@@ -70,6 +73,7 @@ __all__ = [
     "notify_issued",
     "read_stored_pdf",
     "section_add",
+    "section_attach_scores",
     "section_delete",
     "section_generate",
     "section_move",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin import generate
 from bulletin.models import Issue, Section, SectionVersion, Submission
 from bulletin.services.submissions import Conflict, WorkflowError
+from scoring import services as scoring
+from scoring.models import InspectionRound, ScoreMonth
 
 
 def _editable(issue: Issue) -> None:
@@ -27,6 +30,36 @@ def section_add(*, issue: Issue, title: str, level: int, kind: str) -> Section:
         return Section.objects.create(
             issue=issue, position=position, title=title, level=level, kind=kind
         )
+
+
+def section_attach_scores(*, issue: Issue, month: ScoreMonth) -> Section:
+    """Print a frozen month's window scores as the issue's last 附件."""
+    _editable(issue)
+    if not month.is_frozen:
+        raise WorkflowError(_("Only a frozen month can be printed in a bulletin."))
+    position = (issue.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Section.objects.create(
+        issue=issue,
+        position=position,
+        level=1,
+        title=f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果",
+        kind=Section.Kind.ATTACHMENT,
+        score_month=month.month,
+    )
+
+
+def issue_link_round(*, issue: Issue, round_: InspectionRound | None, by) -> InspectionRound:
+    """The round the issue's 大厅巡查 section reports; None starts one for its period."""
+    _editable(issue)
+    with transaction.atomic():
+        if round_ is None:
+            round_ = scoring.inspection_round_create(
+                date=issue.period_end or issue.period_start or timezone.localdate(),
+                inspector=str(by),
+            )
+        Issue.objects.filter(pk=issue.pk).update(inspection_round=round_)
+    issue.inspection_round = round_
+    return round_
 
 
 def section_update(

@@ -1,5 +1,6 @@
 from bulletin.views.assembly import (
     assemble,
+    attach_scores,
     section_add,
     section_delete,
     section_edit,
@@ -40,6 +41,7 @@ from bulletin.views.visits import visit_form
 
 __all__ = [
     "assemble",
+    "attach_scores",
     "board",
     "issue_approve",
     "issue_create",

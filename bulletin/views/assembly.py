@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from bulletin import generate, services
 from bulletin.access import get_issue_for_user, get_submission_for_user
-from bulletin.forms import InspectionFormSet, SectionForm, SectionTextForm, StatisticFormSet
+from bulletin.forms import (
+    AttachScoresForm,
+    RoundLinkForm,
+    SectionForm,
+    SectionTextForm,
+    StatisticFormSet,
+)
 from bulletin.models import Issue, Section, Submission, number_sections
 from departments.access import require_role
 from lib.diff import char_diff
@@ -33,7 +39,9 @@ def assemble(request, pk: int):
     return _assemble_page(request, get_issue_for_user(request, pk, for_change=True))
 
 
-def _assemble_page(request, issue: Issue, *, edited: SectionForm | None = None, new_form=None):
+def _assemble_page(
+    request, issue: Issue, *, edited: SectionForm | None = None, new_form=None, attach_form=None
+):
     """The assembly page. A section form that failed (`edited`, or `new_form` for a new
     section) is shown in its place with its errors and the text the user typed."""
     sections = issue.sections.prefetch_related(
@@ -63,6 +71,8 @@ def _assemble_page(request, issue: Issue, *, edited: SectionForm | None = None, 
             "issue": issue,
             "rows": rows,
             "new_form": new_form or SectionForm(prefix="new"),
+            "attach_form": attach_form or AttachScoresForm(),
+            "attachments": [s for s in sections if s.kind == Section.Kind.ATTACHMENT],
             "generated_kinds": generate.GENERATED_KINDS,
         },
     )
@@ -217,16 +227,13 @@ def section_generate(request, pk: int):
 
 @login_required
 def section_records(request, pk: int):
-    """The figures of a statistics section or the findings of an inspection section."""
+    """The figures of a statistics section, or the inspection round of an inspection one."""
     section = _section_for_editor(request, pk)
-    if section.kind == Section.Kind.STATISTICS:
-        formset_class, queryset = StatisticFormSet, section.issue.statistics.all()
-    elif section.kind == Section.Kind.INSPECTION:
-        formset_class = InspectionFormSet
-        queryset = section.issue.inspection_items.select_related("department")
-    else:
+    if section.kind == Section.Kind.INSPECTION:
+        return _section_round(request, section)
+    if section.kind != Section.Kind.STATISTICS:
         return _back(section)
-    formset = formset_class(request.POST or None, queryset=queryset)
+    formset = StatisticFormSet(request.POST or None, queryset=section.issue.statistics.all())
     if request.method == "POST" and formset.is_valid():
         records = formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -240,3 +247,45 @@ def section_records(request, pk: int):
     return render(
         request, "bulletin/section_records.html", {"section": section, "formset": formset}
     )
+
+
+def _section_round(request, section: Section):
+    issue = section.issue
+    form = RoundLinkForm(request.POST or None, initial={"round": issue.inspection_round_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_link_round(
+                issue=issue, round_=form.cleaned_data["round"], by=request.user
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Round chosen. Record the findings, then generate the text.")
+            )
+            return redirect("bulletin:section_records", pk=section.pk)
+    round_ = issue.inspection_round
+    items = list(round_.items.select_related("department")) if round_ else []
+    return render(
+        request,
+        "bulletin/section_round.html",
+        {"section": section, "form": form, "round": round_, "items": items},
+    )
+
+
+@require_POST
+@login_required
+def attach_scores(request, pk: int):
+    """Print a frozen month's window scores as the issue's 附件."""
+    require_role(request.user, "editor")
+    issue = get_issue_for_user(request, pk, for_change=True)
+    form = AttachScoresForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_attach_scores(issue=issue, month=form.cleaned_data["month"])
+        except services.WorkflowError as exc:
+            form.add_error("month", str(exc))
+        else:
+            messages.success(request, _("Attached to %(issue)s.") % {"issue": issue})
+            return redirect("bulletin:assemble", pk=issue.pk)
+    return _assemble_page(request, issue, attach_form=form)
