@@ -1,54 +1,89 @@
-"""Who may see and change what. Every view resolves its object through one of these.
+"""Who may see and change what in the editorial domain. Every view resolves its object
+through one of these helpers.
 
-Outsiders get 404 (they must not learn that another department's draft exists);
-people who may see an object but not change it get 403.
+Outsiders get 404 (they must not learn that another department's draft exists); people
+who may see an object but not change it get 403. What may be done to an object in its
+state is the model's TRANSITIONS table, asked through `obj.can(step, user)`.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from bulletin.models import Issue, Submission
+from bulletin.models import Issue, LeaderVisit, Notice, Section, Submission
 
 
-def can_edit_issue(user, issue: Issue) -> bool:
-    """Editors change an issue until it goes to review; after that it is the approver's."""
-    return user.is_authenticated and user.is_editor and issue.status in Issue.TAKES_SUBMISSIONS
+def _authenticated(request: HttpRequest):
+    if not request.user.is_authenticated:
+        raise Http404
+    return request.user
 
 
-def can_change_submission(user, submission: Submission) -> bool:
-    """Departments change their own drafts and returned items while the issue takes
-    them; editors the items sent to them, until the issue goes to review."""
-    if not user.is_authenticated:
-        return False
-    takes = submission.section.issue.status in Issue.TAKES_SUBMISSIONS
-    if user.is_department_staff:
-        return (
-            submission.department_id == user.department_id
-            and submission.is_editable_by_department
-            and takes
-        )
-    return user.is_editor and takes and submission.status != Submission.Status.DRAFT
-
-
-def get_issue_for_user(request: HttpRequest, pk: int, *, for_change: bool = False) -> Issue:
-    issue = get_object_or_404(
-        Issue.objects.visible_to(request.user).select_related("series"), pk=pk
-    )
-    if for_change and not can_edit_issue(request.user, issue):
+def _authorise(obj, user, step: str | None, role_for: str | None) -> None:
+    """403 unless the user may take `step` now, or (`role_for`) has a role that takes
+    that step at all; whether the state allows it is then the service's to say."""
+    if step is not None and not obj.can(step, user):
         raise PermissionDenied
+    if role_for is not None and not obj.has_role_for(role_for, user):
+        raise PermissionDenied
+
+
+def get_issue_for_user(
+    request: HttpRequest, pk: int, *, step: str | None = None, role_for: str | None = None
+) -> Issue:
+    """The issue if the user may see it; with `step`, only if they may take it now."""
+    issue = get_object_or_404(
+        Issue.objects.visible_to(_authenticated(request)).select_related("series"), pk=pk
+    )
+    _authorise(issue, request.user, step, role_for)
     return issue
 
 
+def get_section_for_user(request: HttpRequest, pk: int, *, step: str | None = None) -> Section:
+    """A section of an issue the user may see; with `step`, a step of its issue."""
+    user = _authenticated(request)
+    section = get_object_or_404(
+        Section.objects.filter(issue__in=Issue.objects.visible_to(user)).select_related(
+            "issue__series"
+        ),
+        pk=pk,
+    )
+    if step is not None and not section.issue.can(step, user):
+        raise PermissionDenied
+    return section
+
+
 def get_submission_for_user(
-    request: HttpRequest, pk: int, *, for_change: bool = False
+    request: HttpRequest, pk: int, *, step: str | None = None, role_for: str | None = None
 ) -> Submission:
+    """An item the user may see (drafts only in their department); with `step`, only if
+    they may take that step now."""
     submission = get_object_or_404(
-        Submission.objects.visible_to(request.user).select_related(
+        Submission.objects.visible_to(_authenticated(request)).select_related(
             "section__issue__series", "department"
         ),
         pk=pk,
     )
-    if for_change and not can_change_submission(request.user, submission):
-        raise PermissionDenied
+    _authorise(submission, request.user, step, role_for)
     return submission
+
+
+def get_notice_for_user(request: HttpRequest, pk: int) -> Notice:
+    """A notice is its addressee's only."""
+    return get_object_or_404(
+        Notice.objects.select_related("issue"), pk=pk, user=_authenticated(request)
+    )
+
+
+def get_visit_for_user(request: HttpRequest, pk: int, *, for_change: bool = False) -> LeaderVisit:
+    """A leader visit of the user's own department; once an issue past editing reports
+    it, it is on paper and read-only."""
+    user = _authenticated(request)
+    visit = get_object_or_404(
+        LeaderVisit.objects.select_related("issue"),
+        pk=pk,
+        department_id=user.department_id if user.is_department_staff else -1,
+    )
+    if for_change and not visit.editable:
+        raise PermissionDenied
+    return visit

@@ -187,9 +187,22 @@ class IssueCreateForm(forms.Form):
 
 
 class SectionForm(forms.ModelForm):
+    # The version the editor started from: a save over someone else's is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Section
         fields = ["title", "level", "kind", "prose_style"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "The page is out of date: reload it and edit again."
+            )
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
 
     def clean_title(self) -> str:
         return normalize_chinese(self.cleaned_data["title"])
@@ -199,6 +212,15 @@ class SectionForm(forms.ModelForm):
         if not 1 <= level <= 4:
             raise forms.ValidationError(_("The heading level is 1 to 4."))
         return level
+
+
+class RecordsVersionForm(forms.Form):
+    """The section version a records form was opened at, posted beside the formset."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The page is out of date: reload it and edit again.")},
+    )
 
 
 class SectionTextForm(forms.Form):

@@ -37,11 +37,12 @@ from lib.text import compact, normalize_chinese, widen_digits
 from scoring.models import (
     InspectionItem,
     InspectionRound,
+    ScoreEntry,
     ScoreMonth,
     WindowScore,
     competition_ranks,
 )
-from scoring.services import month_open, month_record_totals
+from scoring.services import month_freeze_printed, month_open, month_record_totals
 
 
 class BulletinFormatError(ValueError):
@@ -717,6 +718,12 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
         if clashes.exists():
             if not replace:
                 raise ImportRefused(f"{doc.label} already exists; use --replace to import it again")
+            for clash in clashes:
+                if not clash.can("replace", None):
+                    raise ImportRefused(
+                        f"{clash.label} is issued and cannot be replaced: an issued bulletin "
+                        "never changes (print a correction in a new issue)"
+                    )
             if total_number is None:
                 total_number = clashes.values_list("total_number", flat=True).first()
             # The round an imported issue printed came with it and goes with it.
@@ -740,6 +747,8 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
             print_count=doc.print_count,
             status=Issue.Status.ISSUED,
         )
+        issue.transitions.create(actor=None, from_status="", to_status=issue.status)
+        log_transition(actor=None, obj=issue, old="", new=issue.status, comment="imported")
         departments = list(Department.objects.all())
         # A score table may print a department's short name; a full name wins over it.
         by_name = {compact(d.short_name): d for d in departments if d.short_name}
@@ -834,33 +843,31 @@ def _save_scores(parsed: ParsedAttachment, by_name: dict, *, replace: bool) -> N
     """The printed table becomes the month's ledger: its totals recorded as entries.
 
     The month comes from an issued bulletin, so it is frozen once recorded; the rows
-    keep their printed order for ties.
+    keep their printed order for ties. A frozen month is never written again.
     """
+    label = f"{parsed.month.year}年{parsed.month.month}月"
     month = ScoreMonth.objects.filter(month=parsed.month).first()
-    scores = WindowScore.objects.filter(month=parsed.month)
-    if scores.exists() or (month and month.entries.exists()):
-        if not replace:
-            raise ImportRefused(
-                f"window scores for {parsed.month.year}年{parsed.month.month}月 already exist; "
-                "use --replace to import them again"
-            )
-        scores.delete()
-        if month:
-            month.entries.all().delete()
-            ScoreMonth.objects.filter(pk=month.pk).update(status=ScoreMonth.Status.OPEN)
-            log_transition(actor=None, obj=month, old=month.status, new=ScoreMonth.Status.OPEN)
-            month.refresh_from_db()
+    if month is not None and month.is_frozen:
+        raise ImportRefused(
+            f"window scores for {label} are frozen and cannot be replaced; "
+            "record a correction in a later month instead"
+        )
+    taken = WindowScore.objects.filter(month=parsed.month).exists()
+    if (taken or (month is not None and month.entries.exists())) and not replace:
+        raise ImportRefused(
+            f"window scores for {label} already exist; use --replace to import them again"
+        )
     month = month or month_open(month=parsed.month)
     rows = [(_department(row.department, by_name), row.deduction, row.bonus) for row in parsed.rows]
-    lines = month_record_totals(
-        month=month, rows=rows, by=None, reason="月度考核结果（按印发的考核表录入）"
+    month_record_totals(
+        month=month,
+        rows=rows,
+        by=None,
+        reason="月度考核结果（按印发的考核表录入）",
+        source=ScoreEntry.Source.IMPORT,
+        keep_order=True,
     )
-    for position, line in enumerate(lines, start=1):
-        WindowScore.objects.filter(pk=line.pk).update(table_position=position)
-    ScoreMonth.objects.filter(pk=month.pk).update(
-        status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
-    )
-    log_transition(actor=None, obj=month, old=month.status, new=ScoreMonth.Status.FROZEN)
+    month_freeze_printed(month=month)
 
 
 def import_file(path: Path | str, *, replace: bool = False) -> Issue:

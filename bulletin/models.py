@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletin import search
 from lib.limits import MAX_LINE
 from lib.numbering import chinese_numeral
+from lib.workflow import StateMachine, TransitionRecord, step
 
 
 def default_outline() -> list:
@@ -77,11 +78,15 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status=Issue.Status.ISSUED)
 
     def visible_to(self, user):
+        """Centre staff see every issue; everyone else the issued ones."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.role in {"editor", "approver"}:
+        if user.is_centre_staff:
             return self
         return self.issued()
+
+    def editable(self):
+        return self.filter(status__in=Issue.EDITABLE)
 
     def search(self, text: str):
         """Issues whose number, period, title, section text or accepted items contain `text`.
@@ -127,7 +132,7 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(Exists(items))
 
 
-class Issue(models.Model):
+class Issue(StateMachine, models.Model):
     """One number of a series: 2023年第38期（总第458期）."""
 
     class Status(models.TextChoices):
@@ -136,6 +141,22 @@ class Issue(models.Model):
         REVIEW = "review", _("in review")
         APPROVED = "approved", _("approved")
         ISSUED = "issued", _("issued")
+
+    # Until it goes to review the editors shape the issue; then it is the approver's,
+    # and once issued nothing about it changes again.
+    EDITABLE = frozenset({Status.COLLECTING, Status.EDITING})
+    TRANSITIONS = {
+        "close_collection": step({Status.COLLECTING}, Status.EDITING, "editor"),  # 结束征稿
+        "send_to_review": step(EDITABLE, Status.REVIEW, "editor"),
+        "recall": step({Status.REVIEW}, Status.EDITING, "editor"),
+        "approve": step({Status.REVIEW}, Status.APPROVED, "approver"),
+        "return": step({Status.REVIEW}, Status.EDITING, "approver"),
+        "issue": step({Status.APPROVED}, Status.ISSUED, "editor"),
+        # Work within a state: masthead, outline, text, records, calls, order, decisions.
+        "edit": step(EDITABLE, None, "editor"),
+        # An import may write over an issue that is not yet issued.
+        "replace": step(EDITABLE | {Status.REVIEW, Status.APPROVED}, None),
+    }
 
     series = models.ForeignKey(
         Series, verbose_name=_("series"), on_delete=models.PROTECT, related_name="issues"
@@ -199,9 +220,6 @@ class Issue(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
-
-    # Departments may add and send items only before the issue goes to review.
-    TAKES_SUBMISSIONS = {Status.COLLECTING, Status.EDITING}
 
     class Meta:
         ordering = ["-year", "-number"]
@@ -362,8 +380,9 @@ class Section(models.Model):
 
     @property
     def call_open(self) -> bool:
-        """Departments may send items while the call stands and the issue takes them."""
-        return self.call_deadline is not None and self.issue.status in Issue.TAKES_SUBMISSIONS
+        """Departments send new items while the call stands and the collection is open
+        (结束征稿 closes it)."""
+        return self.call_deadline is not None and self.issue.status == Issue.Status.COLLECTING
 
     @property
     def runs_in(self) -> bool:
@@ -409,9 +428,9 @@ class SubmissionQuerySet(models.QuerySet):
         """A department's drafts are its own: outside it, they do not exist (404)."""
         if not user.is_authenticated:
             return self.none()
-        if user.role == "staff" and user.department_id and not user.is_superuser:
+        if user.is_department_staff:
             return self.filter(department_id=user.department_id)
-        if user.is_superuser or user.role in {"editor", "approver"}:
+        if user.is_centre_staff:
             return self.exclude(status=Submission.Status.DRAFT)
         return self.none()
 
@@ -419,7 +438,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(status=Submission.Status.ACCEPTED)
 
 
-class Submission(models.Model):
+class Submission(StateMachine, models.Model):
     """One piece a department sends for a section: a run-in headline plus body paragraphs."""
 
     class Status(models.TextChoices):
@@ -429,7 +448,22 @@ class Submission(models.Model):
         RETURNED = "returned", _("returned")
         NOT_USED = "not_used", _("not used")
 
-    EDITABLE_BY_DEPARTMENT = {Status.DRAFT, Status.RETURNED}
+    TRANSITIONS = {
+        "submit": step({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "staff"),
+        "withdraw": step({Status.SUBMITTED}, Status.DRAFT, "staff"),
+        "accept": step({Status.SUBMITTED}, Status.ACCEPTED, "editor"),
+        "return": step({Status.SUBMITTED}, Status.RETURNED, "editor"),
+        # 不采用: an item not waited for any longer, or taken out of the issue again.
+        "not_use": step(
+            {Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED}, Status.NOT_USED, "editor"
+        ),
+        # The department's text: its drafts, and what the editor returned.
+        "edit": step({Status.DRAFT, Status.RETURNED}, None, "staff"),
+        # The editor's text: while deciding, and of an accepted item until review.
+        "revise": step({Status.SUBMITTED, Status.ACCEPTED}, None, "editor"),
+        "reorder": step({Status.ACCEPTED}, None, "editor"),
+    }
+    DEPARTMENT_STEPS = frozenset({"submit", "withdraw", "edit"})
 
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="submissions"
@@ -499,9 +533,36 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return (self.headline or self.body)[:40]
 
+    # Bootstrap's colour for the state, wherever an item's state is shown.
+    TONES = {
+        Status.DRAFT: "light",
+        Status.SUBMITTED: "primary",
+        Status.ACCEPTED: "success",
+        Status.RETURNED: "danger",
+        Status.NOT_USED: "secondary",
+    }
+
     @property
-    def is_editable_by_department(self) -> bool:
-        return self.status in self.EDITABLE_BY_DEPARTMENT
+    def tone(self) -> str:
+        return self.TONES[self.status]
+
+    def refuses(self, name: str, user) -> str | None:
+        issue = self.section.issue
+        if name in self.DEPARTMENT_STEPS:
+            if user is not None and user.department_id != self.department_id:
+                return _("Only the department that wrote an item works on it.")
+            # After 结束征稿 a department no longer sends new items, but it still
+            # answers what the editor returned to it.
+            if self.status == self.Status.RETURNED or name == "withdraw":
+                open_states = Issue.EDITABLE
+            else:
+                open_states = {Issue.Status.COLLECTING}
+            if issue.status not in open_states:
+                return _("This issue no longer takes submissions.")
+            return None
+        if issue.status not in Issue.EDITABLE:
+            return _("Nothing can be changed in an issue in review or later.")
+        return None
 
     @property
     def text(self) -> str:
@@ -561,6 +622,11 @@ class LeaderVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.department} {self.leader_name}"
 
+    @property
+    def editable(self) -> bool:
+        """Until an issue reporting it goes to review; then the visit is on paper."""
+        return self.issue is None or self.issue.status in Issue.EDITABLE
+
 
 class SubmissionVersion(models.Model):
     """An earlier text of a submission, kept whenever the text changes."""
@@ -596,41 +662,7 @@ class SubmissionVersion(models.Model):
         return Submission(headline=self.headline, body=self.body).text
 
 
-class Transition(models.Model):
-    """A state change: who, when, from what to what, and why."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    from_status = models.CharField(_("from"), max_length=20)
-    to_status = models.CharField(_("to"), max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
-
-    # The TextChoices whose values the two status fields hold (set by each subclass).
-    statuses: type[models.TextChoices]
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        # An empty "from" is the object's creation.
-        return self.statuses(self.from_status).label if self.from_status else "—"
-
-    @property
-    def to_label(self) -> str:
-        return self.statuses(self.to_status).label
-
-
-class SubmissionTransition(Transition):
+class SubmissionTransition(TransitionRecord):
     submission = models.ForeignKey(
         Submission,
         verbose_name=_("submission"),
@@ -640,19 +672,19 @@ class SubmissionTransition(Transition):
 
     statuses = Submission.Status
 
-    class Meta(Transition.Meta):
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("submission transition")
         verbose_name_plural = _("submission transitions")
 
 
-class IssueTransition(Transition):
+class IssueTransition(TransitionRecord):
     issue = models.ForeignKey(
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="transitions"
     )
 
     statuses = Issue.Status
 
-    class Meta(Transition.Meta):
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("issue transition")
         verbose_name_plural = _("issue transitions")
 

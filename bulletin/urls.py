@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.review_queue, name="review_queue"),
     path("<int:pk>/start-editing/", views.issue_start_editing, name="issue_start_editing"),
     path("<int:pk>/send-to-review/", views.issue_send_to_review, name="issue_send_to_review"),
+    path("<int:pk>/recall/", views.issue_recall, name="issue_recall"),
     path("<int:pk>/approve/", views.issue_approve, name="issue_approve"),
     path("<int:pk>/return/", views.issue_return, name="issue_return"),
     path("<int:pk>/issue/", views.issue_issue, name="issue_issue"),

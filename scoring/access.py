@@ -1,25 +1,90 @@
-"""Who sees which lines of the window assessment."""
+"""Who sees which lines of the window assessment. Every view resolves its object through
+one of these helpers: outsiders get 404, people who may see but not change get 403.
+What may be done in which state is each model's TRANSITIONS table."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from scoring.models import ScoreMonth
+from departments.models import Department
+from scoring.models import InspectionItem, InspectionRound, Objection, ScoreEntry, ScoreMonth
 
 
-def get_month_for_user(request, pk: int) -> ScoreMonth:
+def _authenticated(request: HttpRequest):
     if not request.user.is_authenticated:
         raise Http404
-    return get_object_or_404(ScoreMonth, pk=pk)
+    return request.user
 
 
-def sees_every_line(user, month: ScoreMonth) -> bool:
-    """Department staff see only their own lines until the month is published."""
-    if not user.is_department_staff:
-        return True
-    return month.status != ScoreMonth.Status.OPEN
+def _own(user, queryset):
+    """Department staff reach their own department's rows only."""
+    if user.is_department_staff:
+        return queryset.filter(department_id=user.department_id)
+    return queryset
 
 
-def require_scorer(user) -> None:
-    if not user.is_scorer:
+def get_month_for_user(
+    request: HttpRequest, pk: int, *, step: str | None = None, role_for: str | None = None
+) -> ScoreMonth:
+    """Every signed-in user sees a month (a department only its own lines until it is
+    published); with `step`, only who may take it now, with `role_for`, only whose role
+    takes that step at all."""
+    _authenticated(request)
+    month = get_object_or_404(ScoreMonth, pk=pk)
+    if step is not None and not month.can(step, request.user):
         raise PermissionDenied
+    if role_for is not None and not month.has_role_for(role_for, request.user):
+        raise PermissionDenied
+    return month
+
+
+def get_entry_for_user(request: HttpRequest, pk: int) -> ScoreEntry:
+    """A ledger entry: a department's own, or any for the centre's staff. A department
+    does not see another's entries of a month before it is published either."""
+    user = _authenticated(request)
+    entries = _own(user, ScoreEntry.objects.select_related("month", "department"))
+    return get_object_or_404(entries, pk=pk)
+
+
+def get_objection_for_user(request: HttpRequest, pk: int) -> Objection:
+    user = _authenticated(request)
+    objections = _own(user, Objection.objects.select_related("month", "department"))
+    return get_object_or_404(objections, pk=pk)
+
+
+def _require_inspector(user) -> None:
+    if not user.has_role("scorer", "editor"):
+        raise PermissionDenied
+
+
+def get_round_for_user(
+    request: HttpRequest, pk: int, *, for_change: bool = False
+) -> InspectionRound:
+    """Hall inspections are the scorers' and editors' work; once the round's month is
+    frozen it is on record and read-only."""
+    user = _authenticated(request)
+    _require_inspector(user)
+    round_ = get_object_or_404(InspectionRound, pk=pk)
+    if for_change and round_.refusal(user) is not None:
+        raise PermissionDenied
+    return round_
+
+
+def get_finding_for_user(
+    request: HttpRequest, pk: int, *, role_for: str | None = None
+) -> InspectionItem:
+    user = _authenticated(request)
+    _require_inspector(user)
+    finding = get_object_or_404(InspectionItem.objects.select_related("round", "department"), pk=pk)
+    if role_for is not None and not finding.has_role_for(role_for, user):
+        raise PermissionDenied
+    return finding
+
+
+def get_department_for_user(request: HttpRequest, pk: int) -> Department:
+    _authenticated(request)
+    return get_object_or_404(Department, pk=pk)
+
+
+def require_inspector(request: HttpRequest) -> None:
+    _require_inspector(_authenticated(request))

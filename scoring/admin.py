@@ -1,84 +1,168 @@
-from django.contrib import admin
+"""The admin of the window assessment: a frozen month, its entries and lines are shown,
+never changed; the ledger changes only through the scoring services (which recompute
+the month's table), and the table itself is never edited by hand."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+
+from lib.admin import GuardedAdmin, RecordAdmin
+from lib.workflow import WorkflowError
+from scoring import services
 from scoring.models import (
+    FindingTransition,
     InspectionItem,
     InspectionRound,
     Objection,
+    ObjectionTransition,
     ScoreEntry,
     ScoreMonth,
+    ScoreMonthTransition,
     WindowScore,
 )
 
 
-class FrozenMonthReadOnly:
-    """A frozen month never changes, in the admin either."""
-
-    def _frozen(self, obj) -> bool:
-        return obj is not None and self.month_of(obj).is_frozen
-
-    def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
-
-
 @admin.register(WindowScore)
-class WindowScoreAdmin(FrozenMonthReadOnly, admin.ModelAdmin):
+class WindowScoreAdmin(RecordAdmin):
+    """Derived from the ledger by month_recompute(); corrections are ledger entries."""
+
     list_display = ["month", "department", "base", "deduction", "bonus", "total"]
     list_filter = ["month", "department"]
     search_fields = ["department__name"]
     list_select_related = ["department"]
     date_hierarchy = "month"
 
-    def month_of(self, obj) -> ScoreMonth:
-        return ScoreMonth.objects.filter(month=obj.month).first() or ScoreMonth(month=obj.month)
-
 
 @admin.register(ScoreMonth)
-class ScoreMonthAdmin(admin.ModelAdmin):
+class ScoreMonthAdmin(GuardedAdmin):
     list_display = ["month", "status", "objection_deadline", "total_cap", "bonus_cap"]
     list_filter = ["status"]
     search_fields = ["month"]
+    fields = ["month", "status", "objection_deadline", "total_cap", "bonus_cap"]
+    workflow_fields = ("month", "status", "objection_deadline", "published_at", "frozen_at")
 
-    def has_change_permission(self, request, obj=None):
-        frozen = obj is not None and obj.is_frozen
-        return not frozen and super().has_change_permission(request, obj)
+    def writable(self, request, obj) -> bool:
+        return obj.can("record", request.user)
+
+    def lock(self, obj) -> None:
+        ScoreMonth.objects.select_for_update().filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False  # a month is opened on the assessment page, with last month's caps
 
     def has_delete_permission(self, request, obj=None):
         return False  # months are kept: entries and printed tables refer to them
 
+    def save_model(self, request, obj, form, change):
+        try:
+            services.month_set_caps(
+                month=obj, by=request.user, total_cap=obj.total_cap, bonus_cap=obj.bonus_cap
+            )
+        except WorkflowError:
+            raise PermissionDenied from None
+
 
 @admin.register(ScoreEntry)
-class ScoreEntryAdmin(FrozenMonthReadOnly, admin.ModelAdmin):
+class ScoreEntryAdmin(GuardedAdmin):
+    """Entries are added and deleted through the ledger's services, never edited."""
+
     list_display = ["month", "department", "date", "points", "reason", "recorded_by"]
-    list_filter = ["month", "department"]
+    list_filter = ["month", "department", "source"]
     search_fields = ["reason", "clause", "department__name"]
     list_select_related = ["month", "department", "recorded_by"]
     raw_id_fields = ["corrects"]
+    fields = ["month", "department", "date", "points", "reason", "clause", "evidence", "corrects"]
 
-    def month_of(self, obj) -> ScoreMonth:
-        return obj.month
+    def writable(self, request, obj) -> bool:
+        return obj.month_id is None or obj.month.can("record", request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "month":
+            kwargs["queryset"] = ScoreMonth.objects.exclude(status=ScoreMonth.Status.FROZEN)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            entry = services.entry_add(
+                month=obj.month,
+                department=obj.department,
+                date=obj.date,
+                points=obj.points,
+                reason=obj.reason,
+                clause=obj.clause,
+                evidence=obj.evidence,
+                corrects=obj.corrects,
+                by=request.user,
+            )
+        except WorkflowError:
+            raise PermissionDenied from None
+        obj.pk = entry.pk
+
+    def delete_model(self, request, obj):
+        try:
+            services.entry_delete(entry=obj, by=request.user)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            raise PermissionDenied from None
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(RecordAdmin):
+    """Filed and answered on the month's page (with their transition rows)."""
+
     list_display = ["month", "department", "status", "filed_at", "answered_at"]
     list_filter = ["status", "month"]
     search_fields = ["text", "answer", "department__name"]
     list_select_related = ["month", "department"]
 
 
+class RoundContentAdmin(GuardedAdmin):
+    def round_of(self, obj) -> InspectionRound | None:
+        return obj.round if obj.round_id else None
+
+    def writable(self, request, obj) -> bool:
+        round_ = self.round_of(obj)
+        return round_ is None or round_.refusal(request.user) is None
+
+
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(admin.ModelAdmin):
+class InspectionRoundAdmin(RoundContentAdmin):
     list_display = ["date", "inspector"]
     list_filter = ["date"]
     search_fields = ["inspector"]
+    workflow_fields = ("version",)
+
+    def round_of(self, obj) -> InspectionRound:
+        return obj
 
 
 @admin.register(InspectionItem)
-class InspectionItemAdmin(admin.ModelAdmin):
+class InspectionItemAdmin(RoundContentAdmin):
     list_display = ["topic", "finding", "department", "round"]
-    list_filter = ["department"]
+    list_filter = ["department", "proposal"]
     search_fields = ["topic", "finding", "department__name"]
     list_select_related = ["department", "round"]
+    workflow_fields = ("proposal",)
+
+    def writable(self, request, obj) -> bool:
+        return super().writable(request, obj) and (obj.pk is None or obj.can("edit", None))
+
+
+@admin.register(ScoreMonthTransition)
+class ScoreMonthTransitionAdmin(RecordAdmin):
+    list_display = ["month", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["month", "actor"]
+
+
+@admin.register(ObjectionTransition)
+class ObjectionTransitionAdmin(RecordAdmin):
+    list_display = ["objection", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["objection", "actor"]
+
+
+@admin.register(FindingTransition)
+class FindingTransitionAdmin(RecordAdmin):
+    list_display = ["finding", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["finding", "actor"]

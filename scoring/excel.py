@@ -198,13 +198,21 @@ def read_month(data: bytes) -> list[Row]:
     return result
 
 
+# Characters Excel refuses in a sheet's name (openpyxl raises on them).
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(text: str) -> str:
+    return _SHEET_FORBIDDEN.sub("_", text)[:31] or "Sheet"
+
+
 def _workbook(title: str, header: list[str], rows: list[list]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -243,12 +251,9 @@ def month_workbook(month) -> bytes:
     return _workbook(month.label, HEADER, rows)
 
 
-def department_year_workbook(department: Department, year: int) -> bytes:
-    lines = {
-        line.month: line
-        for line in WindowScore.objects.filter(month__year=year).ranked()
-        if line.department_id == department.pk
-    }
+def department_year_workbook(department: Department, lines: list[WindowScore], year: int) -> bytes:
+    """The department's ranked lines of the year, as the page shows them."""
+    lines = {line.month: line for line in lines}
     rows = [
         [
             f"{year}年{m.month}月",

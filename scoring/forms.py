@@ -142,11 +142,28 @@ class RoundForm(forms.Form):
         self.helper.form_tag = False
 
 
+class RecordsVersionForm(forms.Form):
+    """The version a records form was opened at, posted beside the formset."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The page is out of date: reload it and edit again.")},
+    )
+
+
 class FindingForm(forms.ModelForm):
     class Meta:
         model = InspectionItem
         fields = ["topic", "finding", "department", "proposed_points"]
         widgets = {"finding": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.instance.can("edit", None):
+            # A decided finding is on record: shown, not changed (what is posted for it
+            # is ignored).
+            for field in self.fields.values():
+                field.disabled = True
 
     def clean_finding(self) -> str:
         return normalize_paragraphs(self.cleaned_data["finding"]) or "总体情况良好。"

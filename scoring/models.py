@@ -4,9 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Rank
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lib.limits import MAX_LINE
+from lib.points import validate_half_points
+from lib.workflow import StateMachine, TransitionRecord, step
 
 BASE_SCORE = Decimal(100)
 
@@ -130,13 +134,24 @@ def format_score(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-class ScoreMonth(models.Model):
+class ScoreMonth(StateMachine, models.Model):
     """One assessed month: open → published for objections → frozen."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         PUBLISHED = "published", _("published for objections")
         FROZEN = "frozen", _("frozen")
+
+    TRANSITIONS = {
+        "publish": step({Status.OPEN}, Status.PUBLISHED, "scorer"),
+        "freeze": step({Status.PUBLISHED}, Status.FROZEN, "scorer"),
+        # A table imported from an issued bulletin was final when it was printed.
+        "freeze_printed": step({Status.OPEN, Status.PUBLISHED}, Status.FROZEN),
+        # Ledger entries, uploads and caps, until the month is frozen.
+        "record": step({Status.OPEN, Status.PUBLISHED}, None, "scorer"),
+        "object": step({Status.PUBLISHED}, None, "staff"),
+        "attach": step({Status.FROZEN}, None, "editor"),
+    }
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     status = models.CharField(
@@ -187,11 +202,21 @@ class ScoreMonth(models.Model):
 
     @property
     def accepts_objections(self) -> bool:
-        from django.utils import timezone
-
         return self.status == self.Status.PUBLISHED and (
             self.objection_deadline is None or timezone.now() <= self.objection_deadline
         )
+
+    def refuses(self, name: str, user) -> str | None:
+        if name == "object":
+            if not self.accepts_objections:
+                return _("Objections to %(month)s are closed.") % {"month": self.label}
+            if user is not None and not user.department_id:
+                return _("Only a department objects to its lines.")
+        return None
+
+    def sees_every_line(self, user) -> bool:
+        """Department staff see only their own lines until the month is published."""
+        return not user.is_department_staff or self.status != self.Status.OPEN
 
 
 class ScoreEntryQuerySet(models.QuerySet):
@@ -201,6 +226,12 @@ class ScoreEntryQuerySet(models.QuerySet):
 
 class ScoreEntry(models.Model):
     """One line of the ledger: points added or taken, why, under which rule, by whom."""
+
+    class Source(models.TextChoices):
+        ENTRY = "entry", _("recorded by the scorer")
+        UPLOAD = "upload", _("uploaded month table")
+        IMPORT = "import", _("printed table of an imported bulletin")
+        INSPECTION = "inspection", _("hall inspection")
 
     department = models.ForeignKey(
         "departments.Department",
@@ -217,6 +248,11 @@ class ScoreEntry(models.Model):
         max_digits=5,
         decimal_places=1,
         help_text=_("Negative for a deduction (减分), positive for a bonus (加分); steps of 0.5."),
+        validators=[validate_half_points],
+    )
+    # An upload replaces what the previous upload of the month recorded, nothing else.
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.ENTRY
     )
     reason = models.TextField(_("reason"))
     clause = models.CharField(_("rule clause"), max_length=100, blank=True)
@@ -248,19 +284,28 @@ class ScoreEntry(models.Model):
         verbose_name_plural = _("score entries")
         constraints = [
             models.CheckConstraint(condition=~Q(points=0), name="scoreentry_points_not_zero"),
+            models.CheckConstraint(
+                condition=Q(source__in=["entry", "upload", "import", "inspection"]),
+                name="scoreentry_source_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.department} {self.points:+} {self.reason[:20]}"
 
 
-class Objection(models.Model):
+class Objection(StateMachine, models.Model):
     """A department disputes its line of a published month; the scorer answers."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("waiting for an answer")
         UPHELD = "upheld", _("upheld")
         REJECTED = "rejected", _("rejected")
+
+    TRANSITIONS = {
+        "uphold": step({Status.OPEN}, Status.UPHELD, "scorer"),
+        "reject": step({Status.OPEN}, Status.REJECTED, "scorer"),
+    }
 
     month = models.ForeignKey(
         ScoreMonth, verbose_name=_("month"), on_delete=models.PROTECT, related_name="objections"
@@ -318,6 +363,11 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
+    def refuses(self, name: str, user) -> str | None:
+        if self.month.is_frozen:
+            return _("The month is frozen.")
+        return None
+
 
 # --- hall inspections ------------------------------------------------------------------
 
@@ -337,6 +387,8 @@ class InspectionRound(models.Model):
     date = models.DateField(_("date"))
     inspector = models.CharField(_("inspector"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Bumped on every save of the findings: a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         # The tables were created when inspections still lived in the bulletin app.
@@ -352,8 +404,23 @@ class InspectionRound(models.Model):
     def topics(self) -> list[str]:
         return [item.topic for item in self.items.all()]
 
+    @cached_property
+    def month(self) -> "ScoreMonth | None":
+        return ScoreMonth.objects.filter(month=self.date.replace(day=1)).first()
 
-class InspectionItem(models.Model):
+    def refusal(self, user) -> str | None:
+        """A round is on record once the month its deductions count in is frozen."""
+        month = self.month
+        if month is not None and month.is_frozen:
+            return _("%(month)s is frozen: its inspections no longer change.") % {
+                "month": month.label
+            }
+        if user is not None and not user.has_role("scorer", "editor"):
+            return _("Your role does not allow this.")
+        return None
+
+
+class InspectionItem(StateMachine, models.Model):
     """One line of the weekly hall inspection: a topic and its finding."""
 
     class Proposal(models.TextChoices):
@@ -361,6 +428,15 @@ class InspectionItem(models.Model):
         PROPOSED = "proposed", _("deduction proposed")
         CONFIRMED = "confirmed", _("deduction confirmed")
         DISMISSED = "dismissed", _("deduction dismissed")
+
+    state_field = "proposal"
+    TRANSITIONS = {
+        "propose": step({Proposal.NONE}, Proposal.PROPOSED, "scorer", "editor"),
+        "confirm": step({Proposal.PROPOSED}, Proposal.CONFIRMED, "scorer"),
+        "dismiss": step({Proposal.PROPOSED}, Proposal.DISMISSED, "scorer"),
+        # A decided finding is on record (a confirmed one is a ledger entry).
+        "edit": step({Proposal.NONE, Proposal.PROPOSED}, None, "scorer", "editor"),
+    }
 
     round = models.ForeignKey(
         InspectionRound,
@@ -375,6 +451,7 @@ class InspectionItem(models.Model):
         null=True,
         blank=True,
         help_text=_("Negative, e.g. -1, when the finding names a department."),
+        validators=[validate_half_points],
     )
     proposal = models.CharField(
         _("deduction"), max_length=10, choices=Proposal.choices, default=Proposal.NONE, blank=True
@@ -412,3 +489,45 @@ class InspectionItem(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+    def refuses(self, name: str, user) -> str | None:
+        return self.round.refusal(user)
+
+
+class ScoreMonthTransition(TransitionRecord):
+    month = models.ForeignKey(
+        ScoreMonth, verbose_name=_("month"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    statuses = ScoreMonth.Status
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("assessment month transition")
+        verbose_name_plural = _("assessment month transitions")
+
+
+class ObjectionTransition(TransitionRecord):
+    objection = models.ForeignKey(
+        Objection, verbose_name=_("objection"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    statuses = Objection.Status
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("objection transition")
+        verbose_name_plural = _("objection transitions")
+
+
+class FindingTransition(TransitionRecord):
+    finding = models.ForeignKey(
+        InspectionItem,
+        verbose_name=_("finding"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+
+    statuses = InspectionItem.Proposal
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("finding transition")
+        verbose_name_plural = _("finding transitions")

@@ -6,11 +6,14 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department
 from lib.audit import log_transition
+from lib.points import is_half_point
+from lib.workflow import Conflict, WorkflowError, transition
 from scoring.models import (
     BASE_SCORE,
     DEFAULT_CHECKLIST,
@@ -23,8 +26,8 @@ from scoring.models import (
 )
 
 
-class ScoringError(Exception):
-    """A step that cannot be taken; the message is for the user."""
+class ScoringError(WorkflowError):
+    """A step of the assessment that cannot be taken; the message is for the user."""
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -48,16 +51,22 @@ def month_open(*, month: datetime.date) -> ScoreMonth:
 def _check_points(points: Decimal) -> None:
     if points == 0:
         raise ScoringError(_("An entry adds or takes points: zero is not an entry."))
-    if (points * 2) != (points * 2).to_integral_value():
+    if not is_half_point(points):
         raise ScoringError(_("Points go in steps of 0.5."))
 
 
-def _writable(month: ScoreMonth) -> None:
-    if month.is_frozen:
-        raise ScoringError(
-            _("%(month)s is frozen: record a correction in a later month instead.")
-            % {"month": month.label}
-        )
+def _lock_for_recording(month: ScoreMonth, by) -> ScoreMonth:
+    """The month row held for the rest of the transaction, refused once frozen: an
+    entry or upload racing the freeze waits for it and is then refused."""
+    locked = ScoreMonth.objects.select_for_update().get(pk=month.pk)
+    reason = locked.refusal("record", by)
+    if reason is not None:
+        if locked.is_frozen:
+            reason = _("%(month)s is frozen: record a correction in a later month instead.") % {
+                "month": locked.label
+            }
+        raise ScoringError(reason)
+    return locked
 
 
 def entry_add(
@@ -71,8 +80,8 @@ def entry_add(
     clause: str = "",
     evidence: str = "",
     corrects: ScoreEntry | None = None,
+    source: str = ScoreEntry.Source.ENTRY,
 ) -> ScoreEntry:
-    _writable(month)
     _check_points(points)
     if not reason.strip():
         raise ScoringError(_("Say why the points are added or taken."))
@@ -80,8 +89,7 @@ def entry_add(
     if corrected_month and (not corrected_month.is_frozen or corrected_month.month >= month.month):
         raise ScoringError(_("A correction refers to an entry of an earlier, frozen month."))
     with transaction.atomic():
-        locked = ScoreMonth.objects.select_for_update().get(pk=month.pk)
-        _writable(locked)
+        locked = _lock_for_recording(month, by)
         entry = ScoreEntry.objects.create(
             month=locked,
             department=department,
@@ -92,17 +100,30 @@ def entry_add(
             evidence=evidence.strip(),
             corrects=corrects,
             recorded_by=by,
+            source=source,
         )
         month_recompute(month=locked)
     return entry
 
 
-def entry_delete(*, entry: ScoreEntry) -> None:
+def entry_delete(*, entry: ScoreEntry, by) -> None:
     with transaction.atomic():
-        month = ScoreMonth.objects.select_for_update().get(pk=entry.month_id)
-        _writable(month)
+        month = _lock_for_recording(entry.month, by)
         entry.delete()
         month_recompute(month=month)
+
+
+def month_set_caps(
+    *, month: ScoreMonth, by, total_cap: Decimal | None, bonus_cap: Decimal | None
+) -> ScoreMonth:
+    """Change the month's caps; its table follows at once."""
+    with transaction.atomic():
+        locked = _lock_for_recording(month, by)
+        ScoreMonth.objects.filter(pk=locked.pk).update(total_cap=total_cap, bonus_cap=bonus_cap)
+        locked.total_cap, locked.bonus_cap = total_cap, bonus_cap
+        month_recompute(month=locked)
+    month.refresh_from_db()
+    return month
 
 
 def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) -> None:
@@ -112,6 +133,8 @@ def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) 
     entered as it was printed, the departments it lists. A bonus beyond the bonus cap,
     or beyond what the total cap leaves, does not count.
     """
+    if month.is_frozen:
+        raise ScoringError(_("%(month)s is frozen.") % {"month": month.label})
     sums: dict[int, list[Decimal]] = {}
     for department_id, points in month.entries.values_list("department_id", "points"):
         minus_plus = sums.setdefault(department_id, [Decimal(0), Decimal(0)])
@@ -147,97 +170,112 @@ def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) 
 
 
 def month_record_totals(
-    *, month: ScoreMonth, rows: list[tuple[Department, Decimal, Decimal]], by, reason: str
-) -> list[WindowScore]:
+    *,
+    month: ScoreMonth,
+    rows: list[tuple[Department, Decimal, Decimal]],
+    by,
+    reason: str,
+    source: str = ScoreEntry.Source.UPLOAD,
+    keep_order: bool = False,
+) -> tuple[list[WindowScore], int]:
     """A month entered as totals (as the paper table has it), kept as ledger entries.
 
-    Returns the month's score lines in the order of `rows`.
+    What an earlier table of the same month recorded is replaced, so the same file
+    twice (or a double click) gives the same table; entries recorded one by one stay.
+    Returns the month's score lines in the order of `rows` and how many entries of the
+    earlier table were replaced. `keep_order` keeps the rows' order for ties, as a
+    printed table has it.
     """
-    _writable(month)
     day = month.month
     with transaction.atomic():
+        locked = _lock_for_recording(month, by)
+        earlier = locked.entries.filter(source=source)
+        replaced = earlier.count()
+        earlier.delete()
+        entries = []
         for department, deduction, bonus in rows:
             for points in (deduction, bonus):
                 if points:
                     _check_points(points)
-                    ScoreEntry.objects.create(
-                        month=month,
-                        department=department,
-                        date=day,
-                        points=points,
-                        reason=reason,
-                        recorded_by=by,
+                    entries.append(
+                        ScoreEntry(
+                            month=locked,
+                            department=department,
+                            date=day,
+                            points=points,
+                            reason=reason,
+                            recorded_by=by,
+                            source=source,
+                        )
                     )
-        month_recompute(month=month, departments=[d.pk for d, _, _ in rows])
-    lines = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
-    return [lines[d.pk] for d, _, _ in rows]
+        ScoreEntry.objects.bulk_create(entries)
+        month_recompute(month=locked, departments=[d.pk for d, _, _ in rows])
+        lines = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
+        ordered = [lines[d.pk] for d, _, _ in rows]
+        if keep_order:
+            for position, line in enumerate(ordered, start=1):
+                line.table_position = position
+            WindowScore.objects.bulk_update(ordered, ["table_position"])
+    return ordered, replaced
 
 
-def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by=None) -> ScoreMonth:
-    if month.status != ScoreMonth.Status.OPEN:
-        raise ScoringError(_("Only an open month can be published."))
+def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by) -> ScoreMonth:
     if deadline <= timezone.now():
         raise ScoringError(_("The objection deadline must be in the future."))
-    with transaction.atomic():
-        changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.OPEN).update(
-            status=ScoreMonth.Status.PUBLISHED,
-            objection_deadline=deadline,
-            published_at=timezone.now(),
-        )
-        if not changed:
-            raise ScoringError(_("Someone else has just changed this month. Reload the page."))
-        log_transition(actor=by, obj=month, old=month.status, new=ScoreMonth.Status.PUBLISHED)
-    month.refresh_from_db()
+    transition(month, "publish", by=by, objection_deadline=deadline, published_at=timezone.now())
     return month
 
 
-def month_freeze(*, month: ScoreMonth, by=None) -> ScoreMonth:
-    if month.status != ScoreMonth.Status.PUBLISHED:
-        raise ScoringError(_("Only a published month can be frozen."))
-    waiting = month.objections.filter(status=Objection.Status.OPEN).count()
-    if waiting:
-        raise ScoringError(
-            _("%(count)d objection(s) still wait for an answer.") % {"count": waiting}
-        )
+def month_freeze(*, month: ScoreMonth, by) -> ScoreMonth:
     with transaction.atomic():
-        changed = ScoreMonth.objects.filter(pk=month.pk, status=ScoreMonth.Status.PUBLISHED).update(
-            status=ScoreMonth.Status.FROZEN, frozen_at=timezone.now()
-        )
-        if not changed:
-            raise ScoringError(_("Someone else has just changed this month. Reload the page."))
-        log_transition(actor=by, obj=month, old=month.status, new=ScoreMonth.Status.FROZEN)
-    month.refresh_from_db()
+        # Locked: an objection or entry racing the freeze waits, then sees it frozen.
+        ScoreMonth.objects.select_for_update().filter(pk=month.pk).exists()
+        waiting = month.objections.filter(status=Objection.Status.OPEN).count()
+        if waiting:
+            raise ScoringError(
+                _("%(count)d objection(s) still wait for an answer.") % {"count": waiting}
+            )
+        transition(month, "freeze", by=by, frozen_at=timezone.now())
+    return month
+
+
+def month_freeze_printed(*, month: ScoreMonth) -> ScoreMonth:
+    """A table imported from an issued bulletin: final as printed (the system's step)."""
+    transition(month, "freeze_printed", by=None, frozen_at=timezone.now())
     return month
 
 
 def objection_file(
     *, month: ScoreMonth, department: Department, text: str, by, entry: ScoreEntry | None = None
 ) -> Objection:
-    if not month.accepts_objections:
-        raise ScoringError(_("Objections to %(month)s are closed.") % {"month": month.label})
+    month.require("object", by)
+    if by is not None and by.department_id != department.pk:
+        raise ScoringError(_("A department objects to its own lines only."))
     if entry is not None and (entry.month_id != month.pk or entry.department_id != department.pk):
         raise ScoringError(_("A department objects to its own lines only."))
     if not text.strip():
         raise ScoringError(_("Write what is wrong."))
-    return Objection.objects.create(
-        month=month, department=department, entry=entry, text=text.strip(), filed_by=by
-    )
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            month=month, department=department, entry=entry, text=text.strip(), filed_by=by
+        )
+        objection.transitions.create(actor=by, from_status="", to_status=objection.status)
+        log_transition(actor=by, obj=objection, old="", new=objection.status)
+    return objection
 
 
 def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> Objection:
     if not answer.strip():
         raise ScoringError(_("Write the answer."))
-    if objection.month.is_frozen:
-        raise ScoringError(_("The month is frozen."))
-    changed = Objection.objects.filter(pk=objection.pk, status=Objection.Status.OPEN).update(
-        status=Objection.Status.UPHELD if upheld else Objection.Status.REJECTED,
+    transition(
+        objection,
+        "uphold" if upheld else "reject",
+        by=by,
+        comment=answer.strip(),
         answer=answer.strip(),
         answered_by=by,
         answered_at=timezone.now(),
     )
-    if not changed:
-        raise ScoringError(_("This objection has already been answered."))
-    objection.refresh_from_db()
     return objection
 
 
@@ -268,17 +306,58 @@ def inspection_round_create(
     return round_
 
 
+def round_save_findings(
+    *,
+    round_: InspectionRound,
+    by,
+    version: int,
+    saved: list[InspectionItem],
+    deleted: list[InspectionItem],
+) -> None:
+    """The findings of a round as edited in its form, if nobody saved in between.
+
+    A finding that names a department and points is proposed to the scorer; a decided
+    finding is on record and neither changes nor goes.
+    """
+    with transaction.atomic():
+        locked = InspectionRound.objects.select_for_update().get(pk=round_.pk)
+        reason = locked.refusal(by)
+        if reason is not None:
+            raise ScoringError(reason)
+        changed = InspectionRound.objects.filter(pk=locked.pk, version=version).update(
+            version=F("version") + 1
+        )
+        if not changed:
+            raise Conflict(
+                _(
+                    "Someone else saved these findings while you were editing them. What you "
+                    "typed is still in the form: copy it, reload the page and apply it again."
+                )
+            )
+        for item in deleted:
+            item.require("edit", by)
+            item.delete()
+        for item in saved:
+            if item.pk:
+                InspectionItem.objects.get(pk=item.pk).require("edit", by)
+            item.round = locked
+            item.save()
+            if item.proposed_points is not None and item.proposal == InspectionItem.Proposal.NONE:
+                finding_propose(item=item, by=by)
+
+
+def finding_propose(*, item: InspectionItem, by) -> None:
+    """A saved finding that names a department and points goes to the scorer."""
+    transition(item, "propose", by=by)
+
+
 def finding_confirm(*, item: InspectionItem, by) -> ScoreEntry:
     """The scorer turns an inspection finding into a deduction of the round's month."""
-    if item.proposal != InspectionItem.Proposal.PROPOSED or not item.department_id:
+    if not item.department_id or item.proposed_points is None:
         raise ScoringError(_("This finding proposes no deduction."))
     month = month_open(month=item.round.date)
     with transaction.atomic():
-        changed = InspectionItem.objects.filter(
-            pk=item.pk, proposal=InspectionItem.Proposal.PROPOSED
-        ).update(proposal=InspectionItem.Proposal.CONFIRMED)
-        if not changed:
-            raise ScoringError(_("This finding has already been decided."))
+        transition(item, "confirm", by=by)
         entry = entry_add(
             month=month,
             department=item.department,
@@ -288,13 +367,10 @@ def finding_confirm(*, item: InspectionItem, by) -> ScoreEntry:
             clause=_("hall inspection"),
             evidence=f"{item.round.inspector} {item.round.date:%Y-%m-%d}",
             by=by,
+            source=ScoreEntry.Source.INSPECTION,
         )
     return entry
 
 
-def finding_dismiss(*, item: InspectionItem) -> None:
-    changed = InspectionItem.objects.filter(
-        pk=item.pk, proposal=InspectionItem.Proposal.PROPOSED
-    ).update(proposal=InspectionItem.Proposal.DISMISSED)
-    if not changed:
-        raise ScoringError(_("This finding has already been decided."))
+def finding_dismiss(*, item: InspectionItem, by) -> None:
+    transition(item, "dismiss", by=by)

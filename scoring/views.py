@@ -4,17 +4,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.access import require_role
-from departments.models import Department
 from lib.text import parse_number
 from scoring import charts, excel, services
-from scoring.access import get_month_for_user, require_scorer, sees_every_line
+from scoring.access import (
+    get_department_for_user,
+    get_entry_for_user,
+    get_finding_for_user,
+    get_month_for_user,
+    get_objection_for_user,
+    get_round_for_user,
+    require_inspector,
+)
 from scoring.forms import (
     AnswerForm,
     EntryForm,
@@ -22,17 +29,11 @@ from scoring.forms import (
     MonthForm,
     ObjectionForm,
     PublishForm,
+    RecordsVersionForm,
     RoundForm,
     UploadForm,
 )
-from scoring.models import (
-    InspectionItem,
-    InspectionRound,
-    Objection,
-    ScoreEntry,
-    ScoreMonth,
-    WindowScore,
-)
+from scoring.models import InspectionRound, ScoreMonth, WindowScore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +50,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 def month_list(request):
     form = MonthForm(request.POST or None)
     if request.method == "POST":
-        require_scorer(request.user)
+        require_role(request.user, "scorer")
         if form.is_valid():
             month = services.month_open(month=form.cleaned_data["month"])
             return redirect("scoring:month_detail", pk=month.pk)
@@ -69,7 +70,7 @@ def _month_page(request, month: ScoreMonth, **forms):
     errors and the text the user typed."""
     user = request.user
     lines = WindowScore.objects.for_month(month.month).table()
-    every = sees_every_line(user, month)
+    every = month.sees_every_line(user)
     if not every:
         lines = [line for line in lines if line.department_id == user.department_id]
     entries = month.entries.select_related("department", "recorded_by", "corrects__month")
@@ -90,6 +91,7 @@ def _month_page(request, month: ScoreMonth, **forms):
         "answer_form": AnswerForm(),
         "answer_for": None,
         "upload_form": UploadForm(),
+        "may": month.allowed(user),
         "chart": charts.distribution([line.total_score for line in lines]) if every else None,
         **forms,
     }
@@ -99,7 +101,7 @@ def _month_page(request, month: ScoreMonth, **forms):
 def _done(request, target: ScoreMonth, step, message: str, **kwargs):
     try:
         step(**kwargs)
-    except services.ScoringError as exc:
+    except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, message)
@@ -109,8 +111,7 @@ def _done(request, target: ScoreMonth, step, message: str, **kwargs):
 @require_POST
 @login_required
 def entry_add(request, pk: int):
-    require_scorer(request.user)
-    month = get_month_for_user(request, pk)
+    month = get_month_for_user(request, pk, role_for="record")
     form = EntryForm(request.POST, month=month)
     if not form.is_valid():
         return _month_page(request, month, entry_form=form)
@@ -128,16 +129,23 @@ def entry_add(request, pk: int):
 @require_POST
 @login_required
 def entry_delete(request, pk: int):
-    require_scorer(request.user)
-    entry = get_object_or_404(ScoreEntry.objects.select_related("month"), pk=pk)
-    return _done(request, entry.month, services.entry_delete, _("Entry deleted."), entry=entry)
+    entry = get_entry_for_user(request, pk)
+    if not entry.month.has_role_for("record", request.user):
+        raise PermissionDenied
+    return _done(
+        request,
+        entry.month,
+        services.entry_delete,
+        _("Entry deleted."),
+        entry=entry,
+        by=request.user,
+    )
 
 
 @require_POST
 @login_required
 def month_publish(request, pk: int):
-    require_scorer(request.user)
-    month = get_month_for_user(request, pk)
+    month = get_month_for_user(request, pk, role_for="publish")
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _month_page(request, month, publish_form=form)
@@ -155,8 +163,7 @@ def month_publish(request, pk: int):
 @require_POST
 @login_required
 def month_freeze(request, pk: int):
-    require_scorer(request.user)
-    month = get_month_for_user(request, pk)
+    month = get_month_for_user(request, pk, role_for="freeze")
     return _done(
         request,
         month,
@@ -171,15 +178,12 @@ def month_freeze(request, pk: int):
 @login_required
 def objection_file(request, pk: int):
     user = request.user
-    month = get_month_for_user(request, pk)
-    require_role(user, "staff")
+    month = get_month_for_user(request, pk, role_for="object")
     entry = None
     entry_id = request.POST.get("entry", "")
     if entry_id:
         # another department's line is not even there for this user; nor is "abc"
-        entry = get_object_or_404(
-            ScoreEntry, pk=parse_number(entry_id) or 0, department=user.department
-        )
+        entry = get_entry_for_user(request, parse_number(entry_id) or 0)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         return _month_page(
@@ -192,8 +196,9 @@ def objection_file(request, pk: int):
 @require_POST
 @login_required
 def objection_answer(request, pk: int):
-    require_scorer(request.user)
-    objection = get_object_or_404(Objection.objects.select_related("month"), pk=pk)
+    objection = get_objection_for_user(request, pk)
+    if not objection.has_role_for("uphold", request.user):
+        raise PermissionDenied
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _month_page(request, objection.month, answer_form=form, answer_for=objection.pk)
@@ -205,8 +210,7 @@ def objection_answer(request, pk: int):
 @login_required
 def month_upload(request, pk: int):
     """A whole month's table from Excel: every row checked, nothing saved if one is wrong."""
-    require_scorer(request.user)
-    month = get_month_for_user(request, pk)
+    month = get_month_for_user(request, pk, role_for="record")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose an .xlsx file."))
@@ -217,7 +221,7 @@ def month_upload(request, pk: int):
         return redirect("scoring:month_detail", pk=month.pk)
     try:
         rows = excel.read_month(upload.read())
-        services.month_record_totals(
+        _lines, replaced = services.month_record_totals(
             month=month, rows=[(r.department, r.deduction, r.bonus) for r in rows], by=request.user,
             reason=_("Monthly totals uploaded from %(name)s") % {"name": upload.name[:100]},
         )  # fmt: skip
@@ -225,18 +229,27 @@ def month_upload(request, pk: int):
         for error in exc.errors[:50]:
             messages.error(request, error)
         messages.error(request, _("Nothing was saved."))
-    except services.ScoringError as exc:
+    except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(count)d rows recorded.") % {"count": len(rows)})
+        if replaced:
+            messages.info(
+                request,
+                _(
+                    "The table replaces the %(count)d entries the previous upload of this "
+                    "month recorded; entries recorded one by one stay."
+                )
+                % {"count": replaced},
+            )
     return redirect("scoring:month_detail", pk=month.pk)
 
 
 @login_required
 def month_xlsx(request, pk: int):
     month = get_month_for_user(request, pk)
-    if not sees_every_line(request.user, month):
-        require_scorer(request.user)
+    if not month.sees_every_line(request.user):
+        raise PermissionDenied
     return _xlsx(excel.month_workbook(month), f"{month.label}窗口考核结果.xlsx")
 
 
@@ -244,7 +257,7 @@ def month_xlsx(request, pk: int):
 def department_year(request, pk: int, year: int):
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise Http404  # a year a date cannot hold has no scores either
-    department = get_object_or_404(Department, pk=pk)
+    department = get_department_for_user(request, pk)
     user = request.user
     months = ScoreMonth.objects.filter(month__year=year)
     if user.is_department_staff and user.department_id != department.pk:
@@ -257,7 +270,7 @@ def department_year(request, pk: int, year: int):
     ]
     if request.GET.get("format") == "xlsx":
         return _xlsx(
-            excel.department_year_workbook(department, year),
+            excel.department_year_workbook(department, lines, year),
             f"{department.label}{year}年窗口考核.xlsx",
         )
     chart = charts.line([(f"{line.month.month}月", line.total_score) for line in lines])
@@ -271,14 +284,9 @@ def department_year(request, pk: int, year: int):
 # --- hall inspections ------------------------------------------------------------------
 
 
-def _require_inspector(user) -> None:
-    if not (user.is_scorer or user.is_editor):
-        raise PermissionDenied
-
-
 @login_required
 def inspection_list(request):
-    _require_inspector(request.user)
+    require_inspector(request)
     initial = {"date": timezone.localdate(), "topics": "\n".join(services.checklist_default())}
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -290,37 +298,59 @@ def inspection_list(request):
 
 @login_required
 def inspection_detail(request, pk: int):
-    _require_inspector(request.user)
-    round_ = get_object_or_404(InspectionRound, pk=pk)
+    round_ = get_round_for_user(request, pk, for_change=request.method == "POST")
     formset = FindingFormSet(
         request.POST or None, queryset=round_.items.select_related("department")
     )
-    if request.method == "POST" and formset.is_valid():
-        items = formset.save(commit=False)
-        for item in formset.deleted_objects:
-            item.delete()
-        for item in items:
-            item.round = round_
-            if item.proposed_points is not None and item.proposal in ("", None):
-                item.proposal = InspectionItem.Proposal.PROPOSED
-            item.save()
-        messages.success(request, _("Findings saved."))
-        return redirect("scoring:inspection_detail", pk=round_.pk)
-    return render(request, "scoring/inspection_detail.html", {"round": round_, "formset": formset})
+    version = RecordsVersionForm(request.POST or None, initial={"version": round_.version})
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        saved = formset.save(commit=False)
+        try:
+            services.round_save_findings(
+                round_=round_,
+                by=request.user,
+                version=version.cleaned_data["version"],
+                saved=saved,
+                deleted=formset.deleted_objects,
+            )
+        except services.WorkflowError as exc:
+            version.add_error(None, str(exc))  # what was typed stays in the form
+        else:
+            messages.success(request, _("Findings saved."))
+            return redirect("scoring:inspection_detail", pk=round_.pk)
+    return render(
+        request,
+        "scoring/inspection_detail.html",
+        {
+            "round": round_,
+            "formset": formset,
+            "version_form": version,
+            "editable": round_.refusal(request.user) is None,
+            "proposed": _proposed(round_, request.user),
+        },
+    )
+
+
+def _proposed(round_: InspectionRound, user) -> list:
+    """The findings the user may confirm or dismiss now, in one query."""
+    items = list(round_.items.select_related("department"))
+    for item in items:
+        item.round = round_  # the round (and its month) asked once, not once per item
+    return [item for item in items if item.can("confirm", user)]
 
 
 @require_POST
 @login_required
 def finding_decide(request, pk: int):
-    require_scorer(request.user)
-    item = get_object_or_404(InspectionItem.objects.select_related("round", "department"), pk=pk)
+    confirm = request.POST.get("decision") == "confirm"
+    item = get_finding_for_user(request, pk, role_for="confirm" if confirm else "dismiss")
     try:
-        if request.POST.get("decision") == "confirm":
+        if confirm:
             services.finding_confirm(item=item, by=request.user)
             messages.success(request, _("Deduction recorded."))
         else:
-            services.finding_dismiss(item=item)
+            services.finding_dismiss(item=item, by=request.user)
             messages.success(request, _("Proposal dismissed."))
-    except services.ScoringError as exc:
+    except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("scoring:inspection_detail", pk=item.round_id)

@@ -85,7 +85,7 @@ def test_editor_adds_moves_renames_and_deletes_sections(client, editor, issue):
     client.post(
         reverse("bulletin:section_edit", args=[second.pk]),
         {f"s{second.pk}-title": "政务 资讯", f"s{second.pk}-level": 2, f"s{second.pk}-kind": "news",
-         f"s{second.pk}-prose_style": "paragraphs"},
+         f"s{second.pk}-prose_style": "paragraphs", f"s{second.pk}-version": second.version},
     )  # fmt: skip
     second.refresh_from_db()
     assert (second.title, second.level, second.kind) == ("政务资讯", 2, "news")
@@ -156,7 +156,7 @@ def test_statistics_records_generate_the_sentence_and_duplicates_are_refused(cli
     section = make_section(issue, title="省本级综窗办件情况", kind=Section.Kind.STATISTICS)
     client.force_login(editor)
     url = reverse("bulletin:section_records", args=[section.pk])
-    form = {"form-TOTAL_FORMS": 3, "form-INITIAL_FORMS": 0}
+    form = {"form-TOTAL_FORMS": 3, "form-INITIAL_FORMS": 0, "version": section.version}
     rows = [("受理", "件", "514"), ("受理", "件", "1"), ("", "件", "")]  # the last left blank
     for i, (label, unit, value) in enumerate(rows):
         form.update({f"form-{i}-label": label, f"form-{i}-unit": unit, f"form-{i}-value": value})

@@ -55,6 +55,7 @@ TABLE = {
     "bulletin:review_queue": ("editor", {"pk": "issue"}, {}, False),
     "bulletin:issue_start_editing": ("editor", {"pk": "issue"}, {}, True),
     "bulletin:issue_send_to_review": ("editor", {"pk": "issue"}, {"comment": "请审。"}, True),
+    "bulletin:issue_recall": ("editor", {"pk": "in_review"}, {}, True),
     "bulletin:issue_approve": ("approver", {"pk": "in_review"}, {}, True),
     "bulletin:issue_return": ("approver", {"pk": "in_review"}, {"comment": "请改。"}, True),
     "bulletin:issue_issue": ("editor", {"pk": "approved"}, {}, True),

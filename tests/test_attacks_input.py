@@ -389,7 +389,7 @@ def test_valid_inline_forms_still_redirect(world):
          {"entry": o["published_entry"].pk, "text": TYPED}),
         ("scorer", "scoring:objection_answer", "objection", {"upheld": "0", "answer": TYPED}),
         ("editor", "bulletin:section_add", "issue", _section("new")),
-        ("editor", "bulletin:section_edit", "free", _section(f"s{o['free'].pk}")),
+        ("editor", "bulletin:section_edit", "free", _section(f"s{o['free'].pk}", version=o["free"].version)),
         ("editor", "bulletin:section_call", "free", {"deadline": "2099-01-01T10:00"}),
         ("editor", "bulletin:submission_return", "sent", {"reason": TYPED}),
         ("approver", "bulletin:issue_return", "in_review", {"comment": TYPED}),

@@ -14,6 +14,7 @@ from bulletin.models import Section, Submission
 from bulletin.printing import rendering
 from departments.models import Department
 from scoring import services as scoring
+from scoring.models import ScoreMonth
 from tests.attack_world import build_world, client_for, fill, project_routes
 
 PAYLOADS = [
@@ -111,6 +112,7 @@ def inject(w, p: str) -> dict:
                 "form-INITIAL_FORMS": "1",
                 "form-MIN_NUM_FORMS": "0",
                 "form-MAX_NUM_FORMS": "1000",
+                "version": o["round"].version,
                 "form-0-id": finding.pk,
                 "form-0-topic": finding.topic,
                 "form-0-finding": finding.finding,
@@ -168,7 +170,10 @@ def inject(w, p: str) -> dict:
             {"date": "2024-03-05", "inspector": p, "topics": "着装情况"},
         )
     )
-    scoring.month_recompute(month=o["frozen"])
+    # The frozen month's lines, now with the department named by the payload.
+    ScoreMonth.objects.filter(pk=o["frozen"].pk).update(status=ScoreMonth.Status.OPEN)
+    scoring.month_recompute(month=ScoreMonth.objects.get(pk=o["frozen"].pk))
+    ScoreMonth.objects.filter(pk=o["frozen"].pk).update(status=ScoreMonth.Status.FROZEN)
     _ok(editor.post(_url("bulletin:attach_scores", pk=o["issue"].pk), {"month": o["frozen"].pk}))
     assert (
         not Submission.objects.filter(headline=p, body=p + "\n" + p)

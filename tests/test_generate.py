@@ -150,13 +150,13 @@ def issue(series):
     )
 
 
-def test_generating_a_section_links_its_visits_and_keeps_the_generated_text(issue):
+def test_generating_a_section_links_its_visits_and_keeps_the_generated_text(issue, editor):
     section = make_section(
         issue, title="厅（局）长进大厅", kind=Section.Kind.LEADER_VISITS, prose_style="rollup"
     )
     visits([("水利厅", "", "党组成员、副厅长", "王华", 26)])
     outside = visits([("公安厅", "", "二级巡视员", "罗毅", 29)])[0]  # after the period
-    services.section_generate(section=section)
+    services.section_generate(by=editor, section=section)
     assert section.body == "本周，水利厅党组成员、副厅长王华，分别到省政务服务大厅窗口调研值守。"
     assert section.generated_body == section.body
     assert list(visits_for(issue)) == list(LeaderVisit.objects.filter(issue=issue))
@@ -164,55 +164,60 @@ def test_generating_a_section_links_its_visits_and_keeps_the_generated_text(issu
     assert outside.issue is None
 
 
-def test_regenerating_over_a_hand_edit_asks_first(issue):
+def test_regenerating_over_a_hand_edit_asks_first(issue, editor):
     section = make_section(issue, title="大厅巡查情况", kind=Section.Kind.INSPECTION)
     make_round(issue, [("按时到岗情况", "总体情况良好。")])
-    services.section_generate(section=section)
+    services.section_generate(by=editor, section=section)
     services.section_save_text(
+        by=editor,
         section=section,
         body="本周大厅巡查情况如下：\n" + section.body + "另有补充。",
         version=section.version,
     )
     with pytest.raises(services.NeedsConfirmation):
-        services.section_generate(section=section)
+        services.section_generate(by=editor, section=section)
     assert section.body.endswith("另有补充。")
-    services.section_generate(section=section, overwrite=True)
+    services.section_generate(by=editor, section=section, overwrite=True)
     # the editor's introduction survives regeneration; the generated lines are new
     assert section.body == "本周大厅巡查情况如下：\n（一）按时到岗情况。总体情况良好。"
 
 
-def test_a_section_save_from_an_old_version_is_refused(issue):
+def test_a_section_save_from_an_old_version_is_refused(issue, editor):
     section = make_section(issue, title="政务资讯", kind=Section.Kind.NEWS)
     version = section.version
-    services.section_save_text(section=section, body="第一稿。", version=version)
+    services.section_save_text(by=editor, section=section, body="第一稿。", version=version)
     with pytest.raises(services.Conflict):
-        services.section_save_text(section=section, body="第二稿。", version=version)
+        services.section_save_text(by=editor, section=section, body="第二稿。", version=version)
     section.refresh_from_db()
     assert section.body == "第一稿。"
 
 
-def test_outline_changes_keep_attachments_last_and_order_sections(issue):
+def test_outline_changes_keep_attachments_last_and_order_sections(issue, editor):
     first = make_section(issue, position=1, title="一", kind=Section.Kind.FREE)
     attachment = make_section(issue, position=2, title="附件", kind=Section.Kind.ATTACHMENT)
-    added = services.section_add(issue=issue, title="二", level=1, kind=Section.Kind.NEWS)
+    added = services.section_add(
+        by=editor, issue=issue, title="二", level=1, kind=Section.Kind.NEWS
+    )
     assert [s.title for s in issue.sections.all()] == ["一", "二", "附件"]
-    services.section_move(section=added, direction=-1)
+    services.section_move(by=editor, section=added, direction=-1)
     assert [s.title for s in issue.sections.all()] == ["二", "一", "附件"]
-    services.section_move(section=first, direction=+1)  # already last before the attachment
+    services.section_move(
+        by=editor, section=first, direction=+1
+    )  # already last before the attachment
     assert [s.title for s in issue.sections.all()] == ["二", "一", "附件"]
     attachment.refresh_from_db()
     assert attachment.position == 3
 
 
-def test_a_section_with_items_cannot_be_deleted(issue, department):
+def test_a_section_with_items_cannot_be_deleted(issue, department, editor):
     section = make_section(issue, title="大厅工作动态")
     Submission.objects.create(section=section, department=department, headline="某。")
     with pytest.raises(services.WorkflowError):
-        services.section_delete(section=section)
+        services.section_delete(by=editor, section=section)
     assert Section.objects.filter(pk=section.pk).exists()
 
 
-def test_items_are_reordered_within_their_section(issue, department):
+def test_items_are_reordered_within_their_section(issue, department, editor):
     section = make_section(issue, title="大厅工作动态")
     a = Submission.objects.create(
         section=section, department=department, headline="甲。", status="accepted"
@@ -222,16 +227,20 @@ def test_items_are_reordered_within_their_section(issue, department):
         section=section, department=department, headline="乙。", status="accepted"
     )
     printed = lambda: [s.headline for s in section.submissions.accepted().order_by("position")]  # noqa: E731
-    services.submission_move(submission=b, direction=-1)  # the draft in between does not count
+    services.submission_move(
+        by=editor, submission=b, direction=-1
+    )  # the draft in between does not count
     assert printed() == ["乙。", "甲。"]
-    services.submission_move(submission=a, direction=+1)  # already last
+    services.submission_move(by=editor, submission=a, direction=+1)  # already last
     assert printed() == ["乙。", "甲。"]
     with pytest.raises(services.WorkflowError):
-        services.submission_move(submission=draft, direction=-1)
+        services.submission_move(by=editor, submission=draft, direction=-1)
 
 
-def test_nothing_is_assembled_in_an_approved_issue(issue):
+def test_nothing_is_assembled_in_an_approved_issue(issue, editor):
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.APPROVED)
     issue.refresh_from_db()
     with pytest.raises(services.WorkflowError):
-        services.section_add(issue=issue, title="新栏目", level=1, kind=Section.Kind.FREE)
+        services.section_add(
+            by=editor, issue=issue, title="新栏目", level=1, kind=Section.Kind.FREE
+        )

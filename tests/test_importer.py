@@ -460,19 +460,35 @@ def test_an_issue_with_the_same_total_number_is_refused_too(tmp_path, db):
     assert Issue.objects.count() == 1
 
 
-def test_replace_true_replaces_the_issue_and_its_scores(tmp_path, db):
+def test_replace_refuses_an_issued_issue_and_a_frozen_month_and_changes_nothing(tmp_path, db):
     first = import_file(write(tmp_path, SEED_2023))
+    before = counts()
     text = replace_once(SEED_2023, "（共印91份）", "（共印95份）")
-    text = replace_once(text, "四川测绘局\t100\t-13\t0\t87", "四川测绘局\t100\t-12\t0\t88")
-    second = import_file(write(tmp_path, text, "corrected.txt"), replace=True)
-    assert second.pk != first.pk
-    assert not Issue.objects.filter(pk=first.pk).exists()
-    assert list(Issue.objects.values_list("print_count", flat=True)) == [95]
-    assert Section.objects.filter(issue__pk=first.pk).count() == 0
-    assert Section.objects.count() == 8
-    assert WindowScore.objects.count() == 29
-    assert WindowScore.objects.get(department__name="四川测绘局").deduction == Decimal("-12")
-    assert Department.objects.count() == 29
+    with pytest.raises(ImportRefused, match="is issued and cannot be replaced"):
+        import_file(write(tmp_path, text, "corrected.txt"), replace=True)
+    assert counts() == before
+    assert Issue.objects.get() == first
+    assert first.print_count == 91
+
+
+def test_replace_refuses_a_frozen_month_even_under_another_issue(tmp_path, db):
+    import_file(write(tmp_path, SEED_2023))
+    other = replace_once(SEED_2023, "第 38 期（总第 458 期）", "第 39 期（总第 459 期）")
+    other = replace_once(other, "四川测绘局\t100\t-13\t0\t87", "四川测绘局\t100\t-12\t0\t88")
+    with pytest.raises(ImportRefused, match="2023年8月 are frozen"):
+        import_file(write(tmp_path, other, "other.txt"), replace=True)
+    assert WindowScore.objects.get(department__name="四川测绘局").deduction == Decimal("-13")
+    assert Issue.objects.count() == 1
+
+
+def test_replace_writes_over_an_issue_that_is_not_issued_yet(tmp_path, db):
+    imported = import_file(write(tmp_path, SEED_2022))
+    Issue.objects.filter(pk=imported.pk).update(status=Issue.Status.EDITING)  # not on paper yet
+    corrected = replace_once(SEED_2022, "（共印 80 份）", "（共印 85 份）")
+    second = import_file(write(tmp_path, corrected, "corrected.txt"), replace=True)
+    assert second.pk != imported.pk
+    assert list(Issue.objects.values_list("print_count", flat=True)) == [85]
+    assert InspectionItem.objects.count() == 6  # the old issue's round went with it
 
 
 def test_replace_true_on_a_new_issue_simply_imports_it(tmp_path, db):
@@ -1034,12 +1050,12 @@ def test_import_command_refuses_an_existing_issue_without_replace(tmp_path, db):
     assert Issue.objects.count() == 1
 
 
-def test_import_command_replace_option_replaces_the_issue(tmp_path, db):
+def test_import_command_refuses_to_replace_an_issued_issue(tmp_path, db):
     run_command(str(write(tmp_path, SEED_2022)))
     corrected = replace_once(SEED_2022, "（共印 80 份）", "（共印 85 份）")
-    out, err = run_command("--replace", str(write(tmp_path, corrected, "corrected.txt")))
-    assert err == "" and "imported" in out
-    assert list(Issue.objects.values_list("print_count", flat=True)) == [85]
+    with pytest.raises(CommandError):
+        run_command("--replace", str(write(tmp_path, corrected, "corrected.txt")))
+    assert list(Issue.objects.values_list("print_count", flat=True)) == [80]
     assert InspectionItem.objects.count() == 6
 
 

@@ -73,7 +73,11 @@ def test_a_finding_that_names_a_department_proposes_a_deduction_the_scorer_confi
     client.force_login(scorer)
     url = reverse("scoring:inspection_detail", args=[round_.pk])
     items = list(round_.items.order_by("position"))
-    form = {"form-TOTAL_FORMS": len(items) + 1, "form-INITIAL_FORMS": len(items)}
+    form = {
+        "form-TOTAL_FORMS": len(items) + 1,
+        "form-INITIAL_FORMS": len(items),
+        "version": round_.version,
+    }
     for n, line in enumerate(items):
         form.update(
             {
@@ -105,7 +109,7 @@ def test_a_finding_that_names_a_department_proposes_a_deduction_the_scorer_confi
     assert ScoreEntry.objects.count() == 1
 
 
-def test_a_dismissed_proposal_records_nothing(round_, department):
+def test_a_dismissed_proposal_records_nothing(round_, department, scorer):
     item = round_.items.first()
     InspectionItem.objects.filter(pk=item.pk).update(
         department=department,
@@ -113,11 +117,14 @@ def test_a_dismissed_proposal_records_nothing(round_, department):
         proposal=InspectionItem.Proposal.PROPOSED,
     )
     item.refresh_from_db()
-    services.finding_dismiss(item=item)
+    services.finding_dismiss(item=item, by=scorer)
     item.refresh_from_db()
     assert item.proposal == InspectionItem.Proposal.DISMISSED
-    with pytest.raises(services.ScoringError):
-        services.finding_confirm(item=item, by=None)
+    assert list(item.transitions.values_list("from_status", "to_status", "actor")) == [
+        ("proposed", "dismissed", scorer.pk)
+    ]
+    with pytest.raises(services.WorkflowError):
+        services.finding_confirm(item=item, by=scorer)
     assert not ScoreEntry.objects.exists()
 
 
@@ -125,7 +132,11 @@ def test_a_deduction_must_name_a_department_and_be_negative(client, scorer, roun
     client.force_login(scorer)
     item = round_.items.first()
     items = list(round_.items.order_by("position"))
-    form = {"form-TOTAL_FORMS": len(items), "form-INITIAL_FORMS": len(items)}
+    form = {
+        "form-TOTAL_FORMS": len(items),
+        "form-INITIAL_FORMS": len(items),
+        "version": round_.version,
+    }
     for n, line in enumerate(items):
         form.update(
             {
@@ -141,12 +152,14 @@ def test_a_deduction_must_name_a_department_and_be_negative(client, scorer, roun
     assert item.proposed_points is None
 
 
-def test_the_bulletins_inspection_section_is_generated_from_the_round(round_, issue, department):
+def test_the_bulletins_inspection_section_is_generated_from_the_round(
+    round_, issue, department, editor
+):
     InspectionItem.objects.filter(round=round_, topic="纪律秩序").update(
         finding="个别窗口人员离岗未挂牌，已当场提醒。"
     )
     section = make_section(issue, title="大厅巡查情况", kind=Section.Kind.INSPECTION)
-    bulletin_services.section_generate(section=section)
+    bulletin_services.section_generate(by=editor, section=section)
     assert section.paragraphs[0] == "（一）按时到岗情况。总体情况良好。"
     assert "（五）纪律秩序。个别窗口人员离岗未挂牌，已当场提醒。" in section.paragraphs
     assert len(section.paragraphs) == 6

@@ -74,7 +74,7 @@ def test_caps_carry_over_to_the_next_month(db):
 @pytest.mark.parametrize("points", [Decimal(0), Decimal("0.3"), Decimal("-1.25")])
 def test_points_are_non_zero_steps_of_a_half(db, scorer, department, points):
     month = services.month_open(month=AUGUST)
-    with pytest.raises(services.ScoringError):
+    with pytest.raises(services.WorkflowError):
         services.entry_add(
             month=month, department=department, date=AUGUST, points=points, reason="x", by=scorer
         )
@@ -103,7 +103,9 @@ def published(db, scorer, department, other_department):
         reason="迟到",
         by=scorer,
     )
-    services.month_publish(month=month, deadline=timezone.now() + datetime.timedelta(days=3))
+    services.month_publish(
+        month=month, deadline=timezone.now() + datetime.timedelta(days=3), by=scorer
+    )
     return month, entry
 
 
@@ -114,13 +116,13 @@ def test_a_department_objects_to_its_own_line_and_the_scorer_answers(
     objection = services.objection_file(
         month=month, department=department, entry=entry, text="当天系统故障。", by=clerk
     )
-    with pytest.raises(services.ScoringError):
-        services.month_freeze(month=month)  # an objection waits
+    with pytest.raises(services.WorkflowError):
+        services.month_freeze(month=month, by=scorer)  # an objection waits
     services.objection_answer(
         objection=objection, by=scorer, upheld=True, answer="情况属实，撤销扣分。"
     )
-    services.entry_delete(entry=entry)
-    services.month_freeze(month=month)
+    services.entry_delete(entry=entry, by=scorer)
+    services.month_freeze(month=month, by=scorer)
     assert month.status == ScoreMonth.Status.FROZEN
     assert WindowScore.objects.get(department=department, month=AUGUST).total == 100
 
@@ -129,7 +131,7 @@ def test_objections_are_for_own_lines_and_close_at_the_deadline(
     published, other_clerk, other_department
 ):
     month, entry = published
-    with pytest.raises(services.ScoringError):
+    with pytest.raises(services.WorkflowError):
         services.objection_file(
             month=month, department=other_department, entry=entry, text="不对。", by=other_clerk
         )
@@ -137,7 +139,7 @@ def test_objections_are_for_own_lines_and_close_at_the_deadline(
         objection_deadline=timezone.now() - datetime.timedelta(minutes=1)
     )
     month.refresh_from_db()
-    with pytest.raises(services.ScoringError):
+    with pytest.raises(services.WorkflowError):
         services.objection_file(
             month=month, department=other_department, text="不对。", by=other_clerk
         )
@@ -148,8 +150,8 @@ def test_a_frozen_month_never_changes_and_takes_corrections_in_a_later_month(
     published, scorer, department
 ):
     month, entry = published
-    services.month_freeze(month=month)
-    with pytest.raises(services.ScoringError):
+    services.month_freeze(month=month, by=scorer)
+    with pytest.raises(services.WorkflowError):
         services.entry_add(
             month=month,
             department=department,
@@ -158,8 +160,8 @@ def test_a_frozen_month_never_changes_and_takes_corrections_in_a_later_month(
             reason="补",
             by=scorer,
         )
-    with pytest.raises(services.ScoringError):
-        services.entry_delete(entry=entry)
+    with pytest.raises(services.WorkflowError):
+        services.entry_delete(entry=entry, by=scorer)
     september = services.month_open(month=datetime.date(2023, 9, 1))
     correction = services.entry_add(
         month=september, department=department, date=datetime.date(2023, 9, 5), points=Decimal(2),
@@ -172,19 +174,21 @@ def test_a_frozen_month_never_changes_and_takes_corrections_in_a_later_month(
 def test_a_correction_must_refer_to_an_earlier_frozen_month(published, scorer, department):
     _month, entry = published  # published, not frozen
     september = services.month_open(month=datetime.date(2023, 9, 1))
-    with pytest.raises(services.ScoringError):
+    with pytest.raises(services.WorkflowError):
         services.entry_add(
             month=september, department=department, date=datetime.date(2023, 9, 5), points=Decimal(2),
             reason="更正", by=scorer, corrects=entry,
         )  # fmt: skip
 
 
-def test_months_move_only_forward(db):
+def test_months_move_only_forward(db, scorer):
     month = services.month_open(month=AUGUST)
-    with pytest.raises(services.ScoringError):
-        services.month_freeze(month=month)  # not published yet
-    with pytest.raises(services.ScoringError):
-        services.month_publish(month=month, deadline=timezone.now() - datetime.timedelta(days=1))
+    with pytest.raises(services.WorkflowError):
+        services.month_freeze(month=month, by=scorer)  # not published yet
+    with pytest.raises(services.WorkflowError):
+        services.month_publish(
+            month=month, deadline=timezone.now() - datetime.timedelta(days=1), by=scorer
+        )
     assert month.status == ScoreMonth.Status.OPEN
 
 

@@ -135,7 +135,9 @@ def test_departments_see_only_their_line_until_the_month_is_published(
     page = client.get(url).content.decode()
     assert department.name in page and other_department.name not in page
     assert client.get(reverse("scoring:month_xlsx", args=[month.pk])).status_code == 403
-    services.month_publish(month=month, deadline=timezone.now() + datetime.timedelta(days=1))
+    services.month_publish(
+        month=month, deadline=timezone.now() + datetime.timedelta(days=1), by=scorer
+    )
     page = client.get(url).content.decode()
     assert other_department.name in page
     assert "迟到" not in page  # another department's reasons stay with it
@@ -210,7 +212,9 @@ def test_a_department_objects_to_its_own_entry_only(
         reason="脱岗",
         by=scorer,
     )
-    services.month_publish(month=month, deadline=timezone.now() + datetime.timedelta(days=1))
+    services.month_publish(
+        month=month, deadline=timezone.now() + datetime.timedelta(days=1), by=scorer
+    )
     client.force_login(clerk)
     url = reverse("scoring:objection_file", args=[month.pk])
     assert client.post(url, {"entry": other.pk, "text": "不是我们。"}).status_code == 404

@@ -82,7 +82,7 @@ SUBMISSION_STEPS = {
     "withdraw": ({Status.SUBMITTED}, Status.DRAFT),
     "accept": ({Status.SUBMITTED}, Status.ACCEPTED),
     "return": ({Status.SUBMITTED}, Status.RETURNED),
-    "not_use": ({Status.SUBMITTED}, Status.NOT_USED),
+    "not_use": ({Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED}, Status.NOT_USED),
 }
 
 
@@ -181,6 +181,7 @@ def test_issue_workflow_records_every_step_and_sign_off(issue, editor, approver)
 ISSUE_STEPS = {
     "start_editing": ({Issue.Status.COLLECTING}, Issue.Status.EDITING),
     "send": ({Issue.Status.COLLECTING, Issue.Status.EDITING}, Issue.Status.REVIEW),
+    "recall": ({Issue.Status.REVIEW}, Issue.Status.EDITING),
     "return": ({Issue.Status.REVIEW}, Issue.Status.EDITING),
     "approve": ({Issue.Status.REVIEW}, Issue.Status.APPROVED),
     "issue": ({Issue.Status.APPROVED}, Issue.Status.ISSUED),
@@ -198,6 +199,7 @@ def test_every_issue_transition_is_legal_or_refused(
     calls = {
         "start_editing": lambda: services.issue_start_editing(issue=issue, by=editor),
         "send": lambda: services.issue_send_to_review(issue=issue, by=editor),
+        "recall": lambda: services.issue_recall(issue=issue, by=editor),
         "return": lambda: services.issue_return(issue=issue, by=approver, comment="请修改。"),
         "approve": lambda: services.issue_approve(issue=issue, by=approver),
         "issue": lambda: services.issue_issue(issue=issue, by=editor),

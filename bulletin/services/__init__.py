@@ -1,10 +1,11 @@
 """Workflow steps that span models: typed, keyword-only functions named <entity>_<action>.
 
+editing.py     the issue row locked and checked for every write while it is edited
 issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
-sections.py    assembling an issue: outline, the centre's text, generated prose, order
+sections.py    assembling an issue: outline, text, records, generated prose, order, calls
 notices.py     reminders and notices of issued bulletins
-pdf.py         the printable PDF and the frozen PDF of an issued issue
+The PDF services live with the print pipeline (bulletin/printing/pdf.py).
 """
 
 from bulletin.printing.pdf import StoredPdfError, issue_pdf, read_stored_pdf, verify_stored_pdfs
@@ -13,6 +14,7 @@ from bulletin.services.issues import (
     issue_approve,
     issue_create,
     issue_issue,
+    issue_recall,
     issue_return,
     issue_send_to_review,
     issue_start_editing,
@@ -30,26 +32,28 @@ from bulletin.services.sections import (
     issue_link_round,
     section_add,
     section_attach_scores,
+    section_call,
     section_delete,
     section_generate,
     section_move,
     section_place,
+    section_save_statistics,
     section_save_text,
     section_update,
     submission_move,
     submission_place,
 )
 from bulletin.services.submissions import (
-    Conflict,
-    WorkflowError,
     submission_accept,
     submission_create,
     submission_not_use,
     submission_return,
+    submission_revise,
     submission_submit,
     submission_update,
     submission_withdraw,
 )
+from lib.workflow import Conflict, WorkflowError
 
 __all__ = [
     "Conflict",
@@ -63,6 +67,7 @@ __all__ = [
     "issue_issue",
     "issue_link_round",
     "issue_pdf",
+    "issue_recall",
     "issue_remind",
     "issue_return",
     "issue_send_to_review",
@@ -74,10 +79,12 @@ __all__ = [
     "read_stored_pdf",
     "section_add",
     "section_attach_scores",
+    "section_call",
     "section_delete",
     "section_generate",
     "section_move",
     "section_place",
+    "section_save_statistics",
     "section_save_text",
     "section_update",
     "submission_accept",
@@ -86,6 +93,7 @@ __all__ = [
     "submission_not_use",
     "submission_place",
     "submission_return",
+    "submission_revise",
     "submission_submit",
     "submission_update",
     "submission_withdraw",

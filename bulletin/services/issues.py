@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
-from bulletin.services.submissions import Conflict, WorkflowError
+from bulletin.services.editing import editing
 from lib.audit import log_transition
+from lib.workflow import Conflict, WorkflowError, transition
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,19 @@ def next_issue_numbers(*, series: Series, year: int) -> tuple[int, int]:
 
 def default_period(series: Series) -> tuple[datetime.date, datetime.date]:
     """The working week after the series' last period (or this week, for a new series)."""
+    today = datetime.date.today()
     last = series.issues.exclude(period_end=None).order_by("-period_end").first()
-    day = last.period_end + datetime.timedelta(days=1) if last else datetime.date.today()
-    monday = (
-        day + datetime.timedelta(days=(7 - day.weekday()) % 7)
-        if last
-        else (day - datetime.timedelta(days=day.weekday()))
-    )
-    return monday, monday + datetime.timedelta(days=4)
+    try:
+        day = last.period_end + datetime.timedelta(days=1) if last else None
+        monday = day + datetime.timedelta(days=(7 - day.weekday()) % 7) if day else None
+        friday = monday + datetime.timedelta(days=4) if monday else None
+    except OverflowError:
+        # A period typed as ending 9999-12-31 has no week after it: start from today.
+        friday = None
+    if friday is None:
+        monday = today - datetime.timedelta(days=today.weekday())
+        friday = monday + datetime.timedelta(days=4)
+    return monday, friday
 
 
 def issue_create(
@@ -74,11 +80,10 @@ def issue_create(
             distribute_to=locked.default_distribute_to,
             print_count=locked.default_print_count,
         )
-        if by is not None:
-            IssueTransition.objects.create(
-                issue=issue, actor=by, from_status="", to_status=issue.status
-            )
-            log_transition(actor=by, obj=issue, old="", new=issue.status)
+        IssueTransition.objects.create(
+            issue=issue, actor=by, from_status="", to_status=issue.status
+        )
+        log_transition(actor=by, obj=issue, old="", new=issue.status)
         # The series' outline is this issue's starting point; the editor changes it.
         kinds = set(Section.Kind.values)
         Section.objects.bulk_create(
@@ -95,32 +100,14 @@ def issue_create(
         return issue
 
 
-# --- the issue workflow ---------------------------------------------------------------
-
-
-def _move_issue(*, issue: Issue, by, old: set[str], new: str, comment: str = "", **fields) -> Issue:
-    if issue.status not in old:
-        raise WorkflowError(
-            _("The issue is %(status)s and cannot be changed that way.")
-            % {"status": issue.get_status_display()}
-        )
-    with transaction.atomic():
-        changed = Issue.objects.filter(pk=issue.pk, status=issue.status).update(
-            status=new, updated_at=timezone.now(), **fields
-        )
-        if not changed:
-            raise Conflict(_("Someone else has just changed this issue. Reload the page."))
-        IssueTransition.objects.create(
-            issue=issue, actor=by, from_status=issue.status, to_status=new, comment=comment
-        )
-        log_transition(actor=by, obj=issue, old=issue.status, new=new, comment=comment)
-    issue.refresh_from_db()
-    return issue
+# --- the issue workflow (the steps are Issue.TRANSITIONS) -------------------------------
 
 
 def issue_start_editing(*, issue: Issue, by) -> Issue:
-    """Close the collection: the editor assembles (late items can still be added)."""
-    return _move_issue(issue=issue, by=by, old={Issue.Status.COLLECTING}, new=Issue.Status.EDITING)
+    """结束征稿: the collection closes; departments send no new items, the editor
+    assembles (items the editor returned can still come back)."""
+    transition(issue, "close_collection", by=by)
+    return issue
 
 
 def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
@@ -129,8 +116,7 @@ def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
         # issue in review and is refused; none slips in uncounted.
         Issue.objects.select_for_update().filter(pk=issue.pk).exists()
         pending = Submission.objects.filter(
-            section__issue=issue,
-            status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
+            section__issue=issue, status=Submission.Status.SUBMITTED
         ).count()
         if pending:
             raise WorkflowError(
@@ -140,36 +126,43 @@ def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
                 )
                 % {"count": pending}
             )
-        return _move_issue(
-            issue=issue,
-            by=by,
-            old={Issue.Status.COLLECTING, Issue.Status.EDITING},
-            new=Issue.Status.REVIEW,
-            comment=comment,
-        )
+        returned = Submission.objects.filter(
+            section__issue=issue, status=Submission.Status.RETURNED
+        ).count()
+        if returned:
+            raise WorkflowError(
+                _(
+                    "%(count)d returned item(s) have not come back: wait for them or mark "
+                    "them not used in the review queue, then send the issue to review."
+                )
+                % {"count": returned}
+            )
+        transition(issue, "send_to_review", by=by, comment=comment)
+    return issue
+
+
+def issue_recall(*, issue: Issue, by, comment: str = "") -> Issue:
+    """The editor takes an issue back from review before it is signed off."""
+    transition(issue, "recall", by=by, comment=comment)
+    return issue
 
 
 def issue_return(*, issue: Issue, by, comment: str) -> Issue:
+    """The approver sends the issue back to editing, its accepted items editable again."""
     if not comment.strip():
         raise WorkflowError(_("Say what the editor should change."))
-    return _move_issue(
-        issue=issue,
-        by=by,
-        old={Issue.Status.REVIEW},
-        new=Issue.Status.EDITING,
-        comment=comment.strip(),
-    )
+    transition(issue, "return", by=by, comment=comment.strip())
+    return issue
 
 
 def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
     """签发: the approver signs the issue off; 印发日期 is the day of sign-off."""
     now = timezone.now()
     with transaction.atomic():
-        issue = _move_issue(
-            issue=issue,
+        transition(
+            issue,
+            "approve",
             by=by,
-            old={Issue.Status.REVIEW},
-            new=Issue.Status.APPROVED,
             comment=comment,
             approved_by=by,
             approved_at=now,
@@ -189,9 +182,7 @@ def issue_issue(*, issue: Issue, by) -> Issue:
     from bulletin.services.notices import notify_issued
 
     with transaction.atomic():
-        issue = _move_issue(
-            issue=issue, by=by, old={Issue.Status.APPROVED}, new=Issue.Status.ISSUED
-        )
+        transition(issue, "issue", by=by)
         notify_issued(issue=issue)
         _render_later(issue)
     return issue
@@ -204,22 +195,21 @@ def _render_later(issue: Issue) -> None:
     transaction.on_commit(lambda: render_issue_pdf.enqueue(issue_id))
 
 
-def issue_update(*, issue: Issue, version: int, **fields) -> Issue:
+def issue_update(*, issue: Issue, by, version: int, **fields) -> Issue:
     """Save the issue's masthead and distribution data if nobody saved in between.
 
     Choosing another recipient group fills the 报/送/发 lines and the print count from
     it, unless the editor changed those in the same form.
     """
-    if issue.status not in Issue.TAKES_SUBMISSIONS:
-        raise WorkflowError(_("Nothing can be changed in an issue in review or later."))
     group = fields.get("recipient_group")
     if group is not None and group.pk != issue.recipient_group_id:
         for name in ("report_to", "send_to", "distribute_to", "print_count"):
             if fields.get(name) == getattr(issue, name):
                 fields[name] = getattr(group, name)
-    changed = Issue.objects.filter(pk=issue.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
+    with editing(issue, by):
+        changed = Issue.objects.filter(pk=issue.pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
     if not changed:
         raise Conflict(
             _(

@@ -36,6 +36,7 @@ def _mail_later(messages: list[tuple[str, str, str, list[str]]]) -> None:
 def issue_remind(*, section: Section, by) -> int:
     """Remind every department that has sent nothing to this section; count them."""
     issue = section.issue
+    issue.require("edit", by)
     missing = departments_missing(section)
     deadline = timezone.localtime(section.call_deadline).strftime("%Y-%m-%d %H:%M")
     message = _("Please send your items for %(issue)s, section %(section)s, by %(deadline)s.") % {

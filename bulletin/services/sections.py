@@ -1,27 +1,48 @@
-"""Assembling an issue: its outline, the centre's own text, generated prose, order."""
+"""Assembling an issue: its outline, the centre's own text, records, generated prose,
+order, calls and attachments. Every write happens inside `editing()`: the issue row
+locked and Issue.can("edit", by) checked for the issue as it is at that moment."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime
+
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin import generate
-from bulletin.models import Issue, Section, SectionVersion, Submission
-from bulletin.services.submissions import Conflict, WorkflowError
+from bulletin.models import Issue, Section, SectionVersion, Statistic, Submission
+from bulletin.services.editing import editing
+from lib.workflow import Conflict, WorkflowError
 from scoring import services as scoring
 from scoring.models import InspectionRound, ScoreMonth
 
 
-def _editable(issue: Issue) -> None:
-    if issue.status not in Issue.TAKES_SUBMISSIONS:
-        raise WorkflowError(_("Nothing can be changed in an issue in review or later."))
+def _stale(what: str) -> Conflict:
+    return Conflict(
+        _(
+            "Someone else saved %(what)s while you were editing it. What you typed is "
+            "still in the form: copy it, reload the page and apply it again."
+        )
+        % {"what": what}
+    )
 
 
-def section_add(*, issue: Issue, title: str, level: int, kind: str) -> Section:
-    _editable(issue)
-    with transaction.atomic():
+def _bump(section: Section, version: int, **fields) -> None:
+    """Write `fields` if the section is still at `version`; refuse a stale form."""
+    changed = Section.objects.filter(pk=section.pk, version=version).update(
+        version=F("version") + 1, **fields
+    )
+    if not changed:
+        raise _stale(_("this section"))
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.version = version + 1
+
+
+def section_add(*, issue: Issue, by, title: str, level: int, kind: str) -> Section:
+    with editing(issue, by):
         last = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).aggregate(m=Max("position"))
         position = (last["m"] or 0) + 1
         # Attachments stay at the end: make room before them.
@@ -32,26 +53,51 @@ def section_add(*, issue: Issue, title: str, level: int, kind: str) -> Section:
         )
 
 
-def section_attach_scores(*, issue: Issue, month: ScoreMonth) -> Section:
+def section_update(
+    *, section: Section, by, version: int, title: str, level: int, kind: str, prose_style: str
+) -> Section:
+    with editing(section.issue, by):
+        _bump(section, version, title=title, level=level, kind=kind, prose_style=prose_style)
+    return section
+
+
+def section_delete(*, section: Section, by) -> None:
+    with editing(section.issue, by):
+        if section.submissions.exists():
+            raise WorkflowError(
+                _("This section holds department items: move or mark them not used first.")
+            )
+        section.delete()
+
+
+def section_call(*, section: Section, by, deadline: datetime.datetime) -> Section:
+    """Call for department items to this section until `deadline`."""
+    with editing(section.issue, by) as issue:
+        if issue.status != Issue.Status.COLLECTING:
+            raise WorkflowError(_("The collection is closed: no new calls for items."))
+        Section.objects.filter(pk=section.pk).update(call_deadline=deadline)
+    section.call_deadline = deadline
+    return section
+
+
+def section_attach_scores(*, issue: Issue, by, month: ScoreMonth) -> Section:
     """Print a frozen month's window scores as the issue's last 附件."""
-    _editable(issue)
-    if not month.is_frozen:
-        raise WorkflowError(_("Only a frozen month can be printed in a bulletin."))
-    position = (issue.sections.aggregate(m=Max("position"))["m"] or 0) + 1
-    return Section.objects.create(
-        issue=issue,
-        position=position,
-        level=1,
-        title=f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果",
-        kind=Section.Kind.ATTACHMENT,
-        score_month=month.month,
-    )
+    month.require("attach", by)
+    with editing(issue, by):
+        position = (issue.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+        return Section.objects.create(
+            issue=issue,
+            position=position,
+            level=1,
+            title=f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果",
+            kind=Section.Kind.ATTACHMENT,
+            score_month=month.month,
+        )
 
 
 def issue_link_round(*, issue: Issue, round_: InspectionRound | None, by) -> InspectionRound:
     """The round the issue's 大厅巡查 section reports; None starts one for its period."""
-    _editable(issue)
-    with transaction.atomic():
+    with editing(issue, by):
         if round_ is None:
             round_ = scoring.inspection_round_create(
                 date=issue.period_end or issue.period_start or timezone.localdate(),
@@ -60,25 +106,6 @@ def issue_link_round(*, issue: Issue, round_: InspectionRound | None, by) -> Ins
         Issue.objects.filter(pk=issue.pk).update(inspection_round=round_)
     issue.inspection_round = round_
     return round_
-
-
-def section_update(
-    *, section: Section, title: str, level: int, kind: str, prose_style: str
-) -> Section:
-    _editable(section.issue)
-    section.title, section.level, section.kind = title, level, kind
-    section.prose_style = prose_style
-    section.save(update_fields=["title", "level", "kind", "prose_style"])
-    return section
-
-
-def section_delete(*, section: Section) -> None:
-    _editable(section.issue)
-    if section.submissions.exists():
-        raise WorkflowError(
-            _("This section holds department items: move or mark them not used first.")
-        )
-    section.delete()
 
 
 def _renumber(model, ordered: list) -> None:
@@ -97,18 +124,29 @@ def _place(rows: list, moving, index: int) -> list:
     return [*rows[:index], moving, *rows[index:]]
 
 
-def section_place(*, section: Section, index: int) -> None:
-    """Put a section at `index` (0-based) among the body sections; attachments stay last."""
-    _editable(section.issue)
-    body = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
-    attachments = list(section.issue.sections.filter(kind=Section.Kind.ATTACHMENT))
-    _renumber(Section, [*_place(body, section, index), *attachments])
+def _groups(section: Section) -> tuple[list[Section], list[Section]]:
+    """The body sections and the attachments, which always come after them."""
+    sections = list(section.issue.sections.all())
+    body = [s for s in sections if s.kind != Section.Kind.ATTACHMENT]
+    return body, [s for s in sections if s.kind == Section.Kind.ATTACHMENT]
 
 
-def section_move(*, section: Section, direction: int) -> None:
-    body = list(section.issue.sections.exclude(kind=Section.Kind.ATTACHMENT))
-    index = next(i for i, s in enumerate(body) if s.pk == section.pk)
-    section_place(section=section, index=index + direction)
+def section_place(*, section: Section, by, index: int) -> None:
+    """Put a section at `index` (0-based) among its group: body sections or attachments."""
+    with editing(section.issue, by):
+        body, attachments = _groups(section)
+        if section.kind == Section.Kind.ATTACHMENT:
+            attachments = _place(attachments, section, index)
+        else:
+            body = _place(body, section, index)
+        _renumber(Section, [*body, *attachments])
+
+
+def section_move(*, section: Section, by, direction: int) -> None:
+    body, attachments = _groups(section)
+    group = attachments if section.kind == Section.Kind.ATTACHMENT else body
+    index = next(i for i, s in enumerate(group) if s.pk == section.pk)
+    section_place(section=section, by=by, index=max(0, index + direction))
 
 
 def _printed_items(submission: Submission) -> list[Submission]:
@@ -116,19 +154,17 @@ def _printed_items(submission: Submission) -> list[Submission]:
     return list(submission.section.submissions.accepted().order_by("position", "pk"))
 
 
-def submission_place(*, submission: Submission, index: int) -> None:
-    _editable(submission.section.issue)
-    if submission.status != Submission.Status.ACCEPTED:
-        raise WorkflowError(_("Only accepted items are put in order."))
-    _renumber(Submission, _place(_printed_items(submission), submission, index))
+def submission_place(*, submission: Submission, by, index: int) -> None:
+    with editing(submission.section.issue, by):
+        submission.require("reorder", by)
+        _renumber(Submission, _place(_printed_items(submission), submission, index))
 
 
-def submission_move(*, submission: Submission, direction: int) -> None:
+def submission_move(*, submission: Submission, by, direction: int) -> None:
+    submission.require("reorder", by)
     items = _printed_items(submission)
-    index = next((i for i, s in enumerate(items) if s.pk == submission.pk), None)
-    if index is None:
-        raise WorkflowError(_("Only accepted items are put in order."))
-    submission_place(submission=submission, index=max(0, index + direction))
+    index = next(i for i, s in enumerate(items) if s.pk == submission.pk)
+    submission_place(submission=submission, by=by, index=max(0, index + direction))
 
 
 def _keep(section: Section, by) -> None:
@@ -138,42 +174,47 @@ def _keep(section: Section, by) -> None:
         )
 
 
-def section_save_text(*, section: Section, body: str, version: int, by=None) -> Section:
+def section_save_text(*, section: Section, body: str, version: int, by) -> Section:
     """The editor's text for a section, refused when someone saved in between."""
-    _editable(section.issue)
-    if body == section.body:
-        return section
-    with transaction.atomic():
-        changed = Section.objects.filter(pk=section.pk, version=version).update(
-            body=body, version=F("version") + 1
-        )
-        if changed:
-            _keep(section, by)
-    if not changed:
-        raise Conflict(
-            _(
-                "Someone else saved this section while you were editing it. Your text is "
-                "still in the form: copy it, reload the page and apply it again."
-            )
-        )
-    section.body, section.version = body, version + 1
+    with editing(section.issue, by):
+        if body == section.body:
+            return section  # nothing typed is lost by not saving it twice
+        old = Section(pk=section.pk, body=section.body, version=version)
+        _bump(section, version, body=body)
+        _keep(old, by)
     return section
 
 
+def section_save_statistics(
+    *, section: Section, by, version: int, saved: list[Statistic], deleted: list[Statistic]
+) -> None:
+    """The figures of the issue, as edited in the statistics section's records form."""
+    with editing(section.issue, by) as issue:
+        _bump(section, version)
+        try:
+            with transaction.atomic():
+                Statistic.objects.filter(pk__in=[s.pk for s in deleted if s.pk]).delete()
+                for position, record in enumerate(saved):
+                    record.issue = issue
+                    record.position = record.position or position
+                    record.save()
+        except IntegrityError:
+            raise WorkflowError(_("Each measure may appear only once.")) from None
+
+
 def section_generate(
-    *, section: Section, overwrite: bool = False, version: int | None = None, by=None
+    *, section: Section, by, overwrite: bool = False, version: int | None = None
 ) -> generate.Generated:
     """Write the section's prose from its records; never over a hand edit unless asked."""
-    _editable(section.issue)
-    if section.kind not in generate.GENERATED_KINDS:
-        raise WorkflowError(_("Only statistics, leader visits and inspection are generated."))
-    if generate.is_hand_edited(section) and (
-        not overwrite or (version is not None and version != section.version)
-    ):
-        # Asked again when the text changed after the confirmation page was shown.
-        raise generate_needs_confirmation(section)
-    generated = generate.generate_section(section)
-    with transaction.atomic():
+    with editing(section.issue, by):
+        if section.kind not in generate.GENERATED_KINDS:
+            raise WorkflowError(_("Only statistics, leader visits and inspection are generated."))
+        if generate.is_hand_edited(section) and (
+            not overwrite or (version is not None and version != section.version)
+        ):
+            # Asked again when the text changed after the confirmation page was shown.
+            raise generate_needs_confirmation(section)
+        generated = generate.generate_section(section)
         if generated.text != section.body:
             _keep(section, by)
         Section.objects.filter(pk=section.pk).update(

@@ -1,32 +1,25 @@
-"""The editor's assembly page: outline, order, the centre's text, generated prose."""
+"""The editor's assembly page: outline, order, the centre's text, records, generated prose."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import generate, services
-from bulletin.access import get_issue_for_user, get_submission_for_user
+from bulletin.access import get_issue_for_user, get_section_for_user, get_submission_for_user
 from bulletin.forms import (
     AttachScoresForm,
+    RecordsVersionForm,
     RoundLinkForm,
     SectionForm,
     SectionTextForm,
     StatisticFormSet,
 )
 from bulletin.models import Issue, Section, Submission, number_sections
-from departments.access import require_role
 from lib.diff import char_diff
 from lib.text import parse_number
-
-
-def _section_for_editor(request, pk: int) -> Section:
-    require_role(request.user, "editor")
-    section = get_object_or_404(Section.objects.select_related("issue__series"), pk=pk)
-    get_issue_for_user(request, section.issue_id, for_change=True)
-    return section
 
 
 def _back(section: Section):
@@ -35,8 +28,7 @@ def _back(section: Section):
 
 @login_required
 def assemble(request, pk: int):
-    require_role(request.user, "editor")
-    return _assemble_page(request, get_issue_for_user(request, pk, for_change=True))
+    return _assemble_page(request, get_issue_for_user(request, pk, step="edit"))
 
 
 def _assemble_page(
@@ -81,13 +73,13 @@ def _assemble_page(
 @require_POST
 @login_required
 def section_add(request, pk: int):
-    require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk, for_change=True)
+    issue = get_issue_for_user(request, pk, step="edit")
     form = SectionForm(request.POST, prefix="new")
     if form.is_valid():
         try:
             services.section_add(
                 issue=issue,
+                by=request.user,
                 title=form.cleaned_data["title"],
                 level=form.cleaned_data["level"],
                 kind=form.cleaned_data["kind"],
@@ -103,13 +95,15 @@ def section_add(request, pk: int):
 @require_POST
 @login_required
 def section_edit(request, pk: int):
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     form = SectionForm(request.POST, instance=Section.objects.get(pk=section.pk), prefix=f"s{pk}")
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.section_update(
                 section=section,
+                by=request.user,
+                version=data["version"],
                 title=data["title"],
                 level=data["level"],
                 kind=data["kind"],
@@ -126,9 +120,9 @@ def section_edit(request, pk: int):
 @require_POST
 @login_required
 def section_delete(request, pk: int):
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     try:
-        services.section_delete(section=section)
+        services.section_delete(section=section, by=request.user)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
         return _back(section)
@@ -139,14 +133,15 @@ def section_delete(request, pk: int):
 @require_POST
 @login_required
 def section_move(request, pk: int):
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     target = request.POST.get("to", "")
     index = parse_number(target)
     try:
         if index is not None:  # dropped at a place (drag and drop)
-            services.section_place(section=section, index=index)
+            services.section_place(section=section, by=request.user, index=index)
         else:
-            services.section_move(section=section, direction=-1 if target == "up" else 1)
+            direction = -1 if target == "up" else 1
+            services.section_move(section=section, by=request.user, direction=direction)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return _back(section)
@@ -155,15 +150,15 @@ def section_move(request, pk: int):
 @require_POST
 @login_required
 def submission_move(request, pk: int):
-    require_role(request.user, "editor")
-    item = get_submission_for_user(request, pk, for_change=True)
+    item = get_submission_for_user(request, pk, step="reorder")
     target = request.POST.get("to", "")
     index = parse_number(target)
     try:
         if index is not None:
-            services.submission_place(submission=item, index=index)
+            services.submission_place(submission=item, by=request.user, index=index)
         else:
-            services.submission_move(submission=item, direction=-1 if target == "up" else 1)
+            direction = -1 if target == "up" else 1
+            services.submission_move(submission=item, by=request.user, direction=direction)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return _back(item.section)
@@ -171,7 +166,7 @@ def submission_move(request, pk: int):
 
 @login_required
 def section_text(request, pk: int):
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     form = SectionTextForm(
         request.POST or None, initial={"body": section.body, "version": section.version}
     )
@@ -179,6 +174,7 @@ def section_text(request, pk: int):
         try:
             services.section_save_text(
                 section=section,
+                by=request.user,
                 body=form.cleaned_data["body"],
                 version=form.cleaned_data["version"],
             )
@@ -198,13 +194,13 @@ def section_text(request, pk: int):
 @require_POST
 @login_required
 def section_generate(request, pk: int):
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     try:
         generated = services.section_generate(
             section=section,
+            by=request.user,
             overwrite=request.POST.get("overwrite") == "1",
             version=parse_number(request.POST.get("version")),
-            by=request.user,
         )
     except services.NeedsConfirmation as exc:
         return render(
@@ -228,24 +224,33 @@ def section_generate(request, pk: int):
 @login_required
 def section_records(request, pk: int):
     """The figures of a statistics section, or the inspection round of an inspection one."""
-    section = _section_for_editor(request, pk)
+    section = get_section_for_user(request, pk, step="edit")
     if section.kind == Section.Kind.INSPECTION:
         return _section_round(request, section)
     if section.kind != Section.Kind.STATISTICS:
         return _back(section)
-    formset = StatisticFormSet(request.POST or None, queryset=section.issue.statistics.all())
-    if request.method == "POST" and formset.is_valid():
-        records = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for position, record in enumerate(records):
-            record.issue = section.issue
-            record.position = record.position or position
-            record.save()
-        messages.success(request, _("Records saved. Generate the text to use them."))
-        return _back(section)
+    queryset = section.issue.statistics.all()
+    formset = StatisticFormSet(request.POST or None, queryset=queryset)
+    version = RecordsVersionForm(request.POST or None, initial={"version": section.version})
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        saved = formset.save(commit=False)
+        try:
+            services.section_save_statistics(
+                section=section,
+                by=request.user,
+                version=version.cleaned_data["version"],
+                saved=saved,
+                deleted=formset.deleted_objects,
+            )
+        except services.WorkflowError as exc:
+            version.add_error(None, str(exc))  # the typed figures stay in the form
+        else:
+            messages.success(request, _("Records saved. Generate the text to use them."))
+            return _back(section)
     return render(
-        request, "bulletin/section_records.html", {"section": section, "formset": formset}
+        request,
+        "bulletin/section_records.html",
+        {"section": section, "formset": formset, "version_form": version},
     )
 
 
@@ -277,12 +282,13 @@ def _section_round(request, section: Section):
 @login_required
 def attach_scores(request, pk: int):
     """Print a frozen month's window scores as the issue's 附件."""
-    require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk, for_change=True)
+    issue = get_issue_for_user(request, pk, step="edit")
     form = AttachScoresForm(request.POST)
     if form.is_valid():
         try:
-            services.section_attach_scores(issue=issue, month=form.cleaned_data["month"])
+            services.section_attach_scores(
+                issue=issue, by=request.user, month=form.cleaned_data["month"]
+            )
         except services.WorkflowError as exc:
             form.add_error("month", str(exc))
         else:

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bulletin import services
-from bulletin.access import get_issue_for_user
+from bulletin.access import get_issue_for_user, get_section_for_user
 from bulletin.forms import BulkForm
-from bulletin.models import Section, Submission
+from bulletin.models import Submission
 from bulletin.views.issues import render_queue
 from departments.access import require_role
 from departments.models import Department
@@ -37,8 +37,12 @@ def board(request, pk: int):
         if RANK.index(item.status) < RANK.index(cell["status"]):
             cell["status"] = item.status
         cell["late"] = cell["late"] or item.is_late
+    missing = {"status": "missing", "label": _("missing"), "tone": "danger"}
+    for cell in cells.values():
+        cell["label"] = Submission.Status(cell["status"]).label
+        cell["tone"] = Submission.TONES[cell["status"]]
     rows = [
-        (department, [cells.get((department.pk, s.pk), {"status": "missing"}) for s in sections])
+        (department, [cells.get((department.pk, s.pk), missing) for s in sections])
         for department in departments
     ]
     return render(
@@ -51,9 +55,7 @@ def board(request, pk: int):
 @require_POST
 @login_required
 def section_remind(request, pk: int):
-    require_role(request.user, "editor")
-    section = get_object_or_404(Section.objects.select_related("issue__series"), pk=pk)
-    get_issue_for_user(request, section.issue_id, for_change=True)
+    section = get_section_for_user(request, pk, step="edit")
     if not section.call_deadline:
         messages.error(request, _("This section does not call for items."))
     else:
@@ -70,8 +72,7 @@ def section_remind(request, pk: int):
 @login_required
 def review_bulk(request, pk: int):
     """Accept or return several items at once (the page asks for confirmation)."""
-    require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk, for_change=True)
+    issue = get_issue_for_user(request, pk, step="edit")
     ids = [i for i in map(parse_number, request.POST.getlist("items")) if i is not None]
     items = list(
         Submission.objects.filter(

@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from bulletin import services
-from bulletin.access import get_issue_for_user
+from bulletin.access import get_issue_for_user, get_section_for_user
 from bulletin.forms import (
     BulkForm,
     CallForm,
@@ -75,8 +75,10 @@ def _issue_page(request, issue: Issue, **forms):
         "user__department"
     )
     context["pending"] = Submission.objects.filter(
-        section__issue=issue, status=Submission.Status.SUBMITTED
+        section__issue=issue,
+        status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
     ).count()
+    context["may"] = issue.allowed(request.user)
     context.update(forms)
     return render(request, "bulletin/issue_detail.html", context)
 
@@ -109,14 +111,13 @@ def issue_create(request):
 @login_required
 def issue_edit(request, pk: int):
     """Masthead and distribution data: period, column, recipient group, 报/送/发, copies."""
-    require_role(request.user, "editor")
-    issue = get_issue_for_user(request, pk, for_change=True)
+    issue = get_issue_for_user(request, pk, step="edit")
     form = IssueForm(request.POST or None, instance=issue)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            services.issue_update(issue=issue, version=version, **data)
+            services.issue_update(issue=issue, by=request.user, version=version, **data)
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -160,15 +161,17 @@ def review_queue(request, pk: int):
 
 
 def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int = 200, **forms):
-    """The submitted items of an issue; `kept` puts back text the editor typed, and a
-    return form that failed (`return_form` with `return_for`, the item, or `bulk_form`
-    with the `picked` items) is shown with its errors and text."""
+    """The submitted and returned items of an issue; `kept` puts back text the editor
+    typed, and a return form that failed (`return_form` with `return_for`, the item, or
+    `bulk_form` with the `picked` items) is shown with its errors and text."""
     sections = issue.sections.exclude(kind=Section.Kind.ATTACHMENT).prefetch_related(
         Prefetch(
             "submissions",
-            queryset=Submission.objects.filter(status=Submission.Status.SUBMITTED)
+            queryset=Submission.objects.filter(
+                status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED]
+            )
             .select_related("department")
-            .order_by("submitted_at", "pk"),
+            .order_by("-status", "submitted_at", "pk"),
             to_attr="waiting",
         )
     )
@@ -179,6 +182,7 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
                 item.headline, item.body = kept[item.pk]["headline"], kept[item.pk]["body"]
     context = {
         "issue": issue,
+        "may_edit": issue.can("edit", request.user),
         "sections": waiting,
         "canned_choices": ReturnForm.base_fields["canned"].choices,
         "return_form": ReturnForm(),
@@ -190,9 +194,8 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
     return render(request, "bulletin/review_queue.html", context, status=status)
 
 
-def _issue_step(request, pk: int, role: str, step, done: str, *, form_class=None, form_name=""):
-    require_role(request.user, role)
-    issue = get_issue_for_user(request, pk)
+def _issue_step(request, pk: int, name: str, step, done: str, *, form_class=None, form_name=""):
+    issue = get_issue_for_user(request, pk, role_for=name)
     kwargs = {}
     if form_class is not None:
         form = form_class(request.POST)
@@ -212,7 +215,11 @@ def _issue_step(request, pk: int, role: str, step, done: str, *, form_class=None
 @login_required
 def issue_start_editing(request, pk: int):
     return _issue_step(
-        request, pk, "editor", services.issue_start_editing, _("Collection closed: editing.")
+        request,
+        pk,
+        "close_collection",
+        services.issue_start_editing,
+        _("Collection closed: editing."),
     )
 
 
@@ -222,7 +229,7 @@ def issue_send_to_review(request, pk: int):
     return _issue_step(
         request,
         pk,
-        "editor",
+        "send_to_review",
         services.issue_send_to_review,
         _("Sent to the approver for sign-off."),
         form_class=CommentForm,
@@ -232,11 +239,23 @@ def issue_send_to_review(request, pk: int):
 
 @require_POST
 @login_required
+def issue_recall(request, pk: int):
+    return _issue_step(
+        request,
+        pk,
+        "recall",
+        services.issue_recall,
+        _("Taken back from review: the issue can be edited again."),
+    )
+
+
+@require_POST
+@login_required
 def issue_approve(request, pk: int):
     return _issue_step(
         request,
         pk,
-        "approver",
+        "approve",
         services.issue_approve,
         _("Approved."),
         form_class=CommentForm,
@@ -250,7 +269,7 @@ def issue_return(request, pk: int):
     return _issue_step(
         request,
         pk,
-        "approver",
+        "return",
         services.issue_return,
         _("Returned to the editor."),
         form_class=IssueReturnForm,
@@ -262,22 +281,26 @@ def issue_return(request, pk: int):
 @login_required
 def issue_issue(request, pk: int):
     return _issue_step(
-        request, pk, "editor", services.issue_issue, _("Issued: the bulletin is final.")
+        request, pk, "issue", services.issue_issue, _("Issued: the bulletin is final.")
     )
 
 
 @require_POST
 @login_required
 def section_call(request, pk: int):
-    require_role(request.user, "editor")
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
-    issue = get_issue_for_user(request, section.issue_id, for_change=True)
+    section = get_section_for_user(request, pk, step="edit")
     form = CallForm(request.POST)
-    if not form.is_valid():
-        return _issue_page(request, issue, call_form=form, call_for=section.pk)
-    section.call_deadline = form.cleaned_data["deadline"]
-    section.save(update_fields=["call_deadline"])
-    messages.success(
-        request, _("Departments can now send items to %(title)s.") % {"title": section.title}
-    )
-    return redirect("bulletin:issue_detail", pk=section.issue_id)
+    if form.is_valid():
+        try:
+            services.section_call(
+                section=section, by=request.user, deadline=form.cleaned_data["deadline"]
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Departments can now send items to %(title)s.") % {"title": section.title},
+            )
+            return redirect("bulletin:issue_detail", pk=section.issue_id)
+    return _issue_page(request, section.issue, call_form=form, call_for=section.pk)

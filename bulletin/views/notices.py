@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bulletin import services
+from bulletin.access import get_notice_for_user
 from bulletin.models import Notice
 
 
@@ -16,7 +17,7 @@ def notice_list(request):
 @login_required
 def notice_open(request, pk: int):
     """Open a notice: an issued bulletin's PDF, or the page a reminder is about."""
-    notice = get_object_or_404(Notice.objects.select_related("issue"), pk=pk, user=request.user)
+    notice = get_notice_for_user(request, pk)
     services.notice_open(notice=notice)
     if notice.kind == Notice.Kind.ISSUED:
         return redirect("bulletin:issue_pdf", pk=notice.issue_id)

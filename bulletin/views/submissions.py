@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +10,7 @@ from bulletin.access import get_submission_for_user
 from bulletin.forms import ReturnForm, SubmissionForm
 from bulletin.models import Issue, Section, Submission
 from bulletin.views.issues import render_queue
-from departments.access import require_department_staff, require_role
+from departments.access import require_department_staff
 from lib.diff import char_diff, has_changes
 
 
@@ -19,9 +20,7 @@ def my_department(request):
     require_department_staff(request.user)
     department = request.user.department
     calls = (
-        Section.objects.filter(
-            call_deadline__isnull=False, issue__status__in=Issue.TAKES_SUBMISSIONS
-        )
+        Section.objects.filter(call_deadline__isnull=False, issue__status=Issue.Status.COLLECTING)
         .select_related("issue__series")
         .order_by("call_deadline")
     )
@@ -43,7 +42,7 @@ def submission_new(request, pk: int):
     require_department_staff(request.user)
     section = get_object_or_404(
         Section.objects.select_related("issue__series").filter(
-            call_deadline__isnull=False, issue__status__in=Issue.TAKES_SUBMISSIONS
+            call_deadline__isnull=False, issue__status=Issue.Status.COLLECTING
         ),
         pk=pk,
     )
@@ -66,18 +65,21 @@ def submission_new(request, pk: int):
     return render(request, "bulletin/submission_form.html", {"form": form, "section": section})
 
 
-def _saved_message(item: Submission) -> str:
-    if item.status == Submission.Status.SUBMITTED:
-        return _("Submitted to the editors.")
-    return _("Saved as a draft. It reaches the editors when you submit it.")
-
-
 @login_required
 def submission_edit(request, pk: int):
-    item = get_submission_for_user(request, pk, for_change=True)
-    if not request.user.is_department_staff:
-        # Editors change an item's text while accepting it, in the review queue.
+    """The department edits its draft or returned item; the editor revises the text of
+    an accepted item (the department sees the change in the diff)."""
+    item = get_submission_for_user(request, pk)
+    user = request.user
+    if user.is_department_staff:
+        step, save = "edit", services.submission_update
+    elif item.status == Submission.Status.SUBMITTED and item.can("accept", user):
+        # Editors change a submitted item's text while accepting it, in the review queue.
         return redirect("bulletin:review_queue", pk=item.section.issue_id)
+    else:
+        step, save = "revise", services.submission_revise
+    if not item.can(step, user):
+        raise PermissionDenied
     # Not bound to the instance: the form must not overwrite the object it compares with.
     form = SubmissionForm(
         request.POST or None,
@@ -87,15 +89,15 @@ def submission_edit(request, pk: int):
         try:
             if form.cleaned_data["version"] is None:
                 raise services.Conflict(_("The page is out of date: reload it and edit again."))
-            services.submission_update(
+            save(
                 submission=item,
-                by=request.user,
+                by=user,
                 headline=form.cleaned_data["headline"],
                 body=form.cleaned_data["body"],
                 version=form.cleaned_data["version"],
             )
-            if request.POST.get("action") == "submit":
-                services.submission_submit(submission=item, by=request.user)
+            if user.is_department_staff and request.POST.get("action") == "submit":
+                services.submission_submit(submission=item, by=user)
         except services.WorkflowError as exc:
             # The form keeps what the user typed.
             form.add_error(None, str(exc))
@@ -122,12 +124,13 @@ def submission_detail(request, pk: int):
             "transitions": item.transitions.select_related("actor"),
             "versions": item.versions.select_related("saved_by"),
             "return_form": ReturnForm(),
+            "may": item.allowed(request.user),
         },
     )
 
 
-def _step(request, pk: int, step, done: str, *, for_change=False, **kwargs):
-    item = get_submission_for_user(request, pk, for_change=for_change)
+def _step(request, pk: int, name: str, step, done: str, **kwargs):
+    item = get_submission_for_user(request, pk, role_for=name)
     try:
         step(submission=item, by=request.user, **kwargs)
     except services.WorkflowError as exc:
@@ -137,27 +140,34 @@ def _step(request, pk: int, step, done: str, *, for_change=False, **kwargs):
     return item
 
 
+def _saved_message(item: Submission) -> str:
+    if item.status == Submission.Status.SUBMITTED:
+        return _("Submitted to the editors.")
+    if item.status == Submission.Status.ACCEPTED:
+        return _("Saved: the bulletin prints the changed text.")
+    return _("Saved as a draft. It reaches the editors when you submit it.")
+
+
 @require_POST
 @login_required
 def submission_submit(request, pk: int):
-    require_department_staff(request.user)
-    item = _step(request, pk, services.submission_submit, _("Submitted."), for_change=True)
+    item = _step(request, pk, "submit", services.submission_submit, _("Submitted."))
     return redirect("bulletin:submission_detail", pk=item.pk)
 
 
 @require_POST
 @login_required
 def submission_withdraw(request, pk: int):
-    require_department_staff(request.user)
-    item = _step(request, pk, services.submission_withdraw, _("Withdrawn: it is a draft again."))
+    item = _step(
+        request, pk, "withdraw", services.submission_withdraw, _("Withdrawn: it is a draft again.")
+    )
     return redirect("bulletin:submission_detail", pk=item.pk)
 
 
 @require_POST
 @login_required
 def submission_accept(request, pk: int):
-    require_role(request.user, "editor")
-    item = get_submission_for_user(request, pk, for_change=True)
+    item = get_submission_for_user(request, pk, role_for="accept")
     edits = {}
     if "headline" in request.POST or "body" in request.POST:
         form = SubmissionForm(request.POST)
@@ -183,17 +193,16 @@ def _queue_again(request, item: Submission, error: str):
 @require_POST
 @login_required
 def submission_return(request, pk: int):
-    require_role(request.user, "editor")
-    item = get_submission_for_user(request, pk, for_change=True)
+    item = get_submission_for_user(request, pk, role_for="return")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return render_queue(request, item.section.issue, return_form=form, return_for=item.pk)
     _step(
         request,
         pk,
+        "return",
         services.submission_return,
         _("Returned to the department."),
-        for_change=True,
         reason=form.cleaned_data["full_reason"],
     )
     return redirect("bulletin:review_queue", pk=item.section.issue_id)
@@ -202,8 +211,9 @@ def submission_return(request, pk: int):
 @require_POST
 @login_required
 def submission_not_use(request, pk: int):
-    require_role(request.user, "editor")
-    item = _step(
-        request, pk, services.submission_not_use, _("Marked as not used."), for_change=True
-    )
+    item = get_submission_for_user(request, pk, role_for="not_use")
+    was_accepted = item.status == Submission.Status.ACCEPTED
+    _step(request, pk, "not_use", services.submission_not_use, _("Marked as not used."))
+    if was_accepted:  # taken out of the issue on the assembly page
+        return redirect("bulletin:assemble", pk=item.section.issue_id)
     return redirect("bulletin:review_queue", pk=item.section.issue_id)

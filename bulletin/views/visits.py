@@ -2,25 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bulletin.access import get_visit_for_user
 from bulletin.forms import LeaderVisitForm
-from bulletin.models import Issue, LeaderVisit
 from departments.access import require_department_staff
 
 
 @login_required
 def visit_form(request, pk: int | None = None):
     require_department_staff(request.user)
-    visit = None
-    if pk is not None:
-        visit = get_object_or_404(
-            LeaderVisit.objects.select_related("issue"), pk=pk, department=request.user.department
-        )
-        if visit.issue and visit.issue.status not in Issue.TAKES_SUBMISSIONS:
-            raise PermissionDenied  # already in an issue past review: it is on paper
+    visit = get_visit_for_user(request, pk, for_change=True) if pk is not None else None
     form = LeaderVisitForm(request.POST or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         visit = form.save(commit=False)

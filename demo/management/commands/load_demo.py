@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin import services
-from bulletin.importer import import_file
+from bulletin.importer import import_file, parse_bulletin
 from bulletin.models import Issue, LeaderVisit, RecipientGroup, Section
 from demo import data
 from departments.models import Department, User
@@ -44,8 +44,14 @@ class Command(BaseCommand):
             )
         departments = {d.name: d for d in Department.objects.all()}
         for filename in data.SEED_FILES:
-            issue = import_file(settings.DEMO_SEEDS_DIR / filename, replace=True)
-            self.stdout.write(f"Imported {issue}")
+            path = settings.DEMO_SEEDS_DIR / filename
+            doc = parse_bulletin(path.read_text(encoding="utf-8"))
+            issue = Issue.objects.filter(
+                series__title=doc.title, year=doc.year, number=doc.number
+            ).first()
+            if issue is None:  # an issued bulletin is never imported over
+                issue = import_file(path)
+                self.stdout.write(f"Imported {issue}")
             visits = data.LEADER_VISITS.get((issue.series.title, issue.year, issue.number), [])
             for date, department, name, title, activity in visits:
                 LeaderVisit.objects.update_or_create(
