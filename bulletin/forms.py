@@ -337,6 +337,8 @@ class IssueForm(forms.ModelForm):
 
 
 class LeaderVisitForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = LeaderVisit
         fields = ["date", "leader_name", "leader_title", "activity"]
@@ -351,6 +353,8 @@ class LeaderVisitForm(forms.ModelForm):
         self.helper.form_tag = False
         self.fields["leader_title"].widget.attrs["placeholder"] = "党组成员、副厅长"
         self.fields["activity"].widget.attrs["placeholder"] = "到省政务服务大厅窗口调研值守，……"
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def clean_leader_name(self) -> str:
         return normalize_chinese(self.cleaned_data["leader_name"])
@@ -366,6 +370,10 @@ class LeaderVisitForm(forms.ModelForm):
                 params={"count": len(activity), "max": MAX_BODY},
             )
         return activity
+
+    def _post_clean(self):
+        # The service saves with a version check; the model instance stays as loaded.
+        pass
 
     def clean_date(self):
         date = self.cleaned_data["date"]

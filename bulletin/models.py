@@ -613,6 +613,7 @@ class LeaderVisit(models.Model):
         _("leader title"), max_length=100, help_text=_("For example 党组成员、副厅长.")
     )
     activity = models.TextField(_("activity"), blank=True, help_text=_("What the leader did."))
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["date", "department__display_order", "pk"]

@@ -5,6 +5,7 @@ issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
 sections.py    assembling an issue: outline, text, records, generated prose, order, calls
 notices.py     reminders and notices of issued bulletins
+visits.py      the departments' leader visits
 The PDF services live with the print pipeline (bulletin/printing/pdf.py).
 """
 
@@ -53,6 +54,7 @@ from bulletin.services.submissions import (
     submission_update,
     submission_withdraw,
 )
+from bulletin.services.visits import visit_save
 from lib.workflow import Conflict, WorkflowError
 
 __all__ = [
@@ -98,4 +100,5 @@ __all__ = [
     "submission_update",
     "submission_withdraw",
     "verify_stored_pdfs",
+    "visit_save",
 ]
