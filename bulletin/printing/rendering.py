@@ -10,9 +10,11 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import re
 import threading
 import zlib
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
@@ -28,14 +30,8 @@ from scoring.models import WindowScore
 logger = logging.getLogger(__name__)
 
 PRINT_CSS = "bulletin/print.css"
-TEMPLATES = [
-    "bulletin/print/document.html",
-    "bulletin/includes/bulletin.html",
-    "bulletin/includes/masthead.html",
-    "bulletin/includes/section.html",
-    "bulletin/includes/distribution.html",
-    "bulletin/includes/attachment.html",
-]
+DOCUMENT = "bulletin/print/document.html"
+_LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 
 
 def bulletin_context(issue: Issue) -> dict:
@@ -74,7 +70,7 @@ def render_document_html(issue: Issue) -> str:
     # The templates' indentation (a score table's loop most of all) becomes text nodes
     # that WeasyPrint parses, boxes and throws away; the templates put no whitespace
     # between inline tags, so dropping it changes nothing on the page.
-    return strip_spaces_between_tags(render_to_string("bulletin/print/document.html", context))
+    return strip_spaces_between_tags(render_to_string(DOCUMENT, context))
 
 
 @cache
@@ -85,25 +81,69 @@ def _stylesheet_path() -> Path:
     return Path(found)
 
 
+def print_files(root: str = DOCUMENT) -> list[Path]:
+    """Every file that shapes the printed document besides its content: the templates
+    reached from `root` through extends and include, the template tag modules they load,
+    the print stylesheet, the font subsets and the print pipeline's own modules."""
+    from django.template import engines
+    from django.template.loader import get_template
+    from django.template.loader_tags import ExtendsNode, IncludeNode
+
+    libraries = engines["django"].engine.libraries  # name -> module path
+    found: dict[Path, None] = {}
+
+    def walk(name: str) -> None:
+        template = get_template(name).template
+        path = Path(template.origin.name)
+        if path in found:
+            return
+        found[path] = None
+        for tags in _LOAD.findall(template.source):
+            for library in tags.split():
+                found[Path(import_module(libraries[library]).__file__)] = None
+        nodes = [
+            *(node.parent_name for node in template.nodelist.get_nodes_by_type(ExtendsNode)),
+            *(node.template for node in template.nodelist.get_nodes_by_type(IncludeNode)),
+        ]
+        for expression in nodes:
+            if not isinstance(expression.var, str) or expression.filters:
+                # A name known only at render time could print anything: the cache key
+                # could not know it, so such a template is refused outright.
+                raise ValueError(f"{name}: include or extends of a variable template name")
+            walk(expression.var)
+
+    walk(root)
+    found[_stylesheet_path()] = None
+    for entry in fonts.read_manifest().values():
+        subset = fonts.subset_dir() / entry.get("file", "")
+        if subset.is_file():
+            found[subset] = None
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        found[module] = None
+    return list(found)
+
+
+def files_digest(paths: list[Path]) -> str:
+    import pydyf
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(fonts.font_face_css().encode())
+    digest.update(f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}".encode())
+    return digest.hexdigest()[:16]
+
+
 @cache
 def template_version() -> str:
     """A digest of everything besides the content that shapes the PDF.
 
-    Part of the cache key: editing a template, the stylesheet or the fonts makes every
-    cached PDF stale without anyone having to remember to clear a cache.
+    Part of the cache key: a deploy that changes a template, the stylesheet, a font or
+    the print code makes every cached PDF stale without anyone keeping a list.
     """
-    from django.template.loader import get_template
-
-    digest = hashlib.sha256()
-    for name in TEMPLATES:
-        origin = get_template(name).origin.name
-        digest.update(Path(origin).read_bytes())
-    digest.update(_stylesheet_path().read_bytes())
-    digest.update(fonts.font_face_css().encode())
-    import weasyprint
-
-    digest.update(weasyprint.__version__.encode())
-    return digest.hexdigest()[:16]
+    return files_digest(print_files())
 
 
 def content_key(html: str) -> str:
