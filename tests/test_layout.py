@@ -59,3 +59,17 @@ def test_lib_is_plain_helpers_and_bulletin_holds_no_operations_or_demo_data():
     for gone in ("backup.py", "archive.py", "demo", "views/health.py"):
         assert not (ROOT / "bulletin" / gone).exists(), gone
     assert (ROOT / "bulletin" / "printing" / "rendering.py").exists()
+
+
+def test_no_template_decides_by_a_state_string():
+    """Templates ask obj.can(step, user) (or a view's `may`), never which state it is in."""
+    import re
+
+    decides = re.compile(r"{%\s*(?:el)?if\b[^%]*\.(?:status|proposal)\s*(?:==|!=|in\b)")
+    found = [
+        f"{path.relative_to(ROOT)}: {line.strip()[:80]}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for line in path.read_text("utf-8").splitlines()
+        if decides.search(line)
+    ]
+    assert not found, found
