@@ -92,6 +92,7 @@ def _month_page(request, month: ScoreMonth, **forms):
         "answer_for": None,
         "upload_form": UploadForm(),
         "may": month.allowed(user),
+        "transitions": month.transitions.select_related("actor"),
         "chart": charts.distribution([line.total_score for line in lines]) if every else None,
         **forms,
     }
