@@ -33,6 +33,7 @@ from bulletin.services import next_issue_numbers
 from departments.models import Department
 from lib.audit import log_transition
 from lib.numbering import parse_chinese_numeral
+from lib.points import is_half_point
 from lib.text import compact, normalize_chinese, widen_digits
 from scoring.models import (
     InspectionItem,
@@ -222,7 +223,7 @@ def _number(text: str, line: int, what: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise BulletinFormatError(line, f"{what} {text.strip()!r} is not a number") from None
-    if value * 2 != (value * 2).to_integral_value():
+    if not is_half_point(value):
         raise BulletinFormatError(line, f"{what} {text.strip()} is not in steps of 0.5")
     return value
 

@@ -4,9 +4,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import search
+from departments.models import User
 from lib.limits import MAX_LINE
 from lib.numbering import chinese_numeral
 from lib.workflow import StateMachine, TransitionRecord, step
+
+Role = User.Role
 
 
 def default_outline() -> list:
@@ -146,14 +149,14 @@ class Issue(StateMachine, models.Model):
     # and once issued nothing about it changes again.
     EDITABLE = frozenset({Status.COLLECTING, Status.EDITING})
     TRANSITIONS = {
-        "close_collection": step({Status.COLLECTING}, Status.EDITING, "editor"),  # 结束征稿
-        "send_to_review": step(EDITABLE, Status.REVIEW, "editor"),
-        "recall": step({Status.REVIEW}, Status.EDITING, "editor"),
-        "approve": step({Status.REVIEW}, Status.APPROVED, "approver"),
-        "return": step({Status.REVIEW}, Status.EDITING, "approver"),
-        "issue": step({Status.APPROVED}, Status.ISSUED, "editor"),
+        "close_collection": step({Status.COLLECTING}, Status.EDITING, Role.EDITOR),  # 结束征稿
+        "send_to_review": step(EDITABLE, Status.REVIEW, Role.EDITOR),
+        "recall": step({Status.REVIEW}, Status.EDITING, Role.EDITOR),
+        "approve": step({Status.REVIEW}, Status.APPROVED, Role.APPROVER),
+        "return": step({Status.REVIEW}, Status.EDITING, Role.APPROVER),
+        "issue": step({Status.APPROVED}, Status.ISSUED, Role.EDITOR),
         # Work within a state: masthead, outline, text, records, calls, order, decisions.
-        "edit": step(EDITABLE, None, "editor"),
+        "edit": step(EDITABLE, None, Role.EDITOR),
         # An import may write over an issue that is not yet issued.
         "replace": step(EDITABLE | {Status.REVIEW, Status.APPROVED}, None),
     }
@@ -449,19 +452,19 @@ class Submission(StateMachine, models.Model):
         NOT_USED = "not_used", _("not used")
 
     TRANSITIONS = {
-        "submit": step({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "staff"),
-        "withdraw": step({Status.SUBMITTED}, Status.DRAFT, "staff"),
-        "accept": step({Status.SUBMITTED}, Status.ACCEPTED, "editor"),
-        "return": step({Status.SUBMITTED}, Status.RETURNED, "editor"),
+        "submit": step({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, Role.STAFF),
+        "withdraw": step({Status.SUBMITTED}, Status.DRAFT, Role.STAFF),
+        "accept": step({Status.SUBMITTED}, Status.ACCEPTED, Role.EDITOR),
+        "return": step({Status.SUBMITTED}, Status.RETURNED, Role.EDITOR),
         # 不采用: an item not waited for any longer, or taken out of the issue again.
         "not_use": step(
             {Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED}, Status.NOT_USED, "editor"
         ),
         # The department's text: its drafts, and what the editor returned.
-        "edit": step({Status.DRAFT, Status.RETURNED}, None, "staff"),
+        "edit": step({Status.DRAFT, Status.RETURNED}, None, Role.STAFF),
         # The editor's text: while deciding, and of an accepted item until review.
-        "revise": step({Status.SUBMITTED, Status.ACCEPTED}, None, "editor"),
-        "reorder": step({Status.ACCEPTED}, None, "editor"),
+        "revise": step({Status.SUBMITTED, Status.ACCEPTED}, None, Role.EDITOR),
+        "reorder": step({Status.ACCEPTED}, None, Role.EDITOR),
     }
     DEPARTMENT_STEPS = frozenset({"submit", "withdraw", "edit"})
 

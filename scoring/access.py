@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from departments.models import Department
+from departments.models import Department, User
 from scoring.models import InspectionItem, InspectionRound, Objection, ScoreEntry, ScoreMonth
 
 
@@ -53,7 +53,7 @@ def get_objection_for_user(request: HttpRequest, pk: int) -> Objection:
 
 
 def _require_inspector(user) -> None:
-    if not user.has_role("scorer", "editor"):
+    if not user.has_role(User.Role.SCORER, User.Role.EDITOR):
         raise PermissionDenied
 
 

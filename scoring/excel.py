@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from departments.models import Department
+from lib.points import is_half_point
 from lib.text import compact
 from scoring.models import BASE_SCORE, WindowScore
 
@@ -85,7 +86,7 @@ def _number(value, line: int, what: str, errors: list[str]) -> Decimal | None:
             % {"line": line, "what": what, "value": _quote(value)}
         )
         return None
-    if number * 2 != (number * 2).to_integral_value():
+    if not is_half_point(number):
         errors.append(
             _("Row %(line)d: %(what)s %(value)s is not in steps of 0.5.")
             % {"line": line, "what": what, "value": number}

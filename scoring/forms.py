@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
 from lib.limits import RECORDS_LIMIT
+from lib.points import is_half_point
 from lib.text import normalize_chinese, normalize_paragraphs
 from scoring.models import InspectionItem
 
@@ -46,7 +47,7 @@ class EntryForm(forms.Form):
 
     def clean_points(self) -> Decimal:
         points = self.cleaned_data["points"]
-        if points == 0 or points * 2 != (points * 2).to_integral_value():
+        if points == 0 or not is_half_point(points):
             raise forms.ValidationError(_("Points are steps of 0.5 other than zero."))
         return points
 
@@ -172,7 +173,7 @@ class FindingForm(forms.ModelForm):
         cleaned = super().clean()
         points = cleaned.get("proposed_points")
         if points is not None:
-            if points >= 0 or points * 2 != (points * 2).to_integral_value():
+            if points >= 0 or not is_half_point(points):
                 self.add_error("proposed_points", _("A deduction is negative, in steps of 0.5."))
             elif not cleaned.get("department"):
                 self.add_error("department", _("Name the department the deduction is for."))

@@ -8,9 +8,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from departments.models import User
 from lib.limits import MAX_LINE
 from lib.points import validate_half_points
 from lib.workflow import StateMachine, TransitionRecord, step
+
+Role = User.Role
 
 BASE_SCORE = Decimal(100)
 
@@ -143,14 +146,14 @@ class ScoreMonth(StateMachine, models.Model):
         FROZEN = "frozen", _("frozen")
 
     TRANSITIONS = {
-        "publish": step({Status.OPEN}, Status.PUBLISHED, "scorer"),
-        "freeze": step({Status.PUBLISHED}, Status.FROZEN, "scorer"),
+        "publish": step({Status.OPEN}, Status.PUBLISHED, Role.SCORER),
+        "freeze": step({Status.PUBLISHED}, Status.FROZEN, Role.SCORER),
         # A table imported from an issued bulletin was final when it was printed.
         "freeze_printed": step({Status.OPEN, Status.PUBLISHED}, Status.FROZEN),
         # Ledger entries, uploads and caps, until the month is frozen.
-        "record": step({Status.OPEN, Status.PUBLISHED}, None, "scorer"),
-        "object": step({Status.PUBLISHED}, None, "staff"),
-        "attach": step({Status.FROZEN}, None, "editor"),
+        "record": step({Status.OPEN, Status.PUBLISHED}, None, Role.SCORER),
+        "object": step({Status.PUBLISHED}, None, Role.STAFF),
+        "attach": step({Status.FROZEN}, None, Role.EDITOR),
     }
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
@@ -303,8 +306,8 @@ class Objection(StateMachine, models.Model):
         REJECTED = "rejected", _("rejected")
 
     TRANSITIONS = {
-        "uphold": step({Status.OPEN}, Status.UPHELD, "scorer"),
-        "reject": step({Status.OPEN}, Status.REJECTED, "scorer"),
+        "uphold": step({Status.OPEN}, Status.UPHELD, Role.SCORER),
+        "reject": step({Status.OPEN}, Status.REJECTED, Role.SCORER),
     }
 
     month = models.ForeignKey(
@@ -415,7 +418,7 @@ class InspectionRound(models.Model):
             return _("%(month)s is frozen: its inspections no longer change.") % {
                 "month": month.label
             }
-        if user is not None and not user.has_role("scorer", "editor"):
+        if user is not None and not user.has_role(Role.SCORER, Role.EDITOR):
             return _("Your role does not allow this.")
         return None
 
@@ -431,11 +434,11 @@ class InspectionItem(StateMachine, models.Model):
 
     state_field = "proposal"
     TRANSITIONS = {
-        "propose": step({Proposal.NONE}, Proposal.PROPOSED, "scorer", "editor"),
-        "confirm": step({Proposal.PROPOSED}, Proposal.CONFIRMED, "scorer"),
-        "dismiss": step({Proposal.PROPOSED}, Proposal.DISMISSED, "scorer"),
+        "propose": step({Proposal.NONE}, Proposal.PROPOSED, Role.SCORER, Role.EDITOR),
+        "confirm": step({Proposal.PROPOSED}, Proposal.CONFIRMED, Role.SCORER),
+        "dismiss": step({Proposal.PROPOSED}, Proposal.DISMISSED, Role.SCORER),
         # A decided finding is on record (a confirmed one is a ledger entry).
-        "edit": step({Proposal.NONE, Proposal.PROPOSED}, None, "scorer", "editor"),
+        "edit": step({Proposal.NONE, Proposal.PROPOSED}, None, Role.SCORER, Role.EDITOR),
     }
 
     round = models.ForeignKey(

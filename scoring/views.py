@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.access import require_role
+from departments.models import User
 from lib.text import parse_number
 from scoring import charts, excel, services
 from scoring.access import (
@@ -50,7 +51,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 def month_list(request):
     form = MonthForm(request.POST or None)
     if request.method == "POST":
-        require_role(request.user, "scorer")
+        require_role(request.user, User.Role.SCORER)
         if form.is_valid():
             month = services.month_open(month=form.cleaned_data["month"])
             return redirect("scoring:month_detail", pk=month.pk)

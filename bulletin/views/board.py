@@ -13,7 +13,7 @@ from bulletin.forms import BulkForm
 from bulletin.models import Submission
 from bulletin.views.issues import render_queue
 from departments.access import require_role
-from departments.models import Department
+from departments.models import Department, User
 from lib.text import parse_number
 
 # What a cell of the board shows, best state first: one accepted item beats a draft.
@@ -23,7 +23,7 @@ RANK = ["accepted", "submitted", "returned", "not_used"]
 @login_required
 def board(request, pk: int):
     """Departments × sections that call for items: what each has sent, and when."""
-    require_role(request.user, "editor")
+    require_role(request.user, User.Role.EDITOR)
     issue = get_issue_for_user(request, pk)
     sections = list(issue.sections.filter(call_deadline__isnull=False))
     departments = list(Department.objects.active())

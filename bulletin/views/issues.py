@@ -27,6 +27,7 @@ from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Sub
 from bulletin.printing.rendering import bulletin_context, pdf_filename
 from bulletin.services.issues import default_period
 from departments.access import require_role
+from departments.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def _issue_page(request, issue: Issue, **forms):
 
 @login_required
 def issue_create(request):
-    require_role(request.user, "editor")
+    require_role(request.user, User.Role.EDITOR)
     series = Series.objects.first()
     if request.method == "POST":
         form = IssueCreateForm(request.POST)
@@ -156,7 +157,7 @@ def issue_pdf_download(request, pk: int):
 
 @login_required
 def review_queue(request, pk: int):
-    require_role(request.user, "editor")
+    require_role(request.user, User.Role.EDITOR)
     return render_queue(request, get_issue_for_user(request, pk))
 
 
