@@ -19,12 +19,19 @@ def _authenticated(request: HttpRequest):
     return request.user
 
 
-def _authorise(obj, user, step: str | None, role_for: str | None) -> None:
+def _authorise(request: HttpRequest, obj, step: str | None, role_for: str | None) -> None:
     """403 unless the user may take `step` now, or (`role_for`) has a role that takes
-    that step at all; whether the state allows it is then the service's to say."""
-    if step is not None and not obj.can(step, user):
+    that step at all; whether the state allows it is then the service's to say.
+
+    A form posted with `step` is checked for the role only: the service checks the state
+    again under the row lock and refuses with a message in the form, so what the user
+    typed on a page opened before the issue moved on is not lost to a bare 403.
+    """
+    if step is not None and request.method == "POST":
+        step, role_for = None, step
+    if step is not None and not obj.can(step, request.user):
         raise PermissionDenied
-    if role_for is not None and not obj.has_role_for(role_for, user):
+    if role_for is not None and not obj.has_role_for(role_for, request.user):
         raise PermissionDenied
 
 
@@ -35,7 +42,7 @@ def get_issue_for_user(
     issue = get_object_or_404(
         Issue.objects.visible_to(_authenticated(request)).select_related("series"), pk=pk
     )
-    _authorise(issue, request.user, step, role_for)
+    _authorise(request, issue, step, role_for)
     return issue
 
 
@@ -48,8 +55,7 @@ def get_section_for_user(request: HttpRequest, pk: int, *, step: str | None = No
         ),
         pk=pk,
     )
-    if step is not None and not section.issue.can(step, user):
-        raise PermissionDenied
+    _authorise(request, section.issue, step, None)
     return section
 
 
@@ -64,7 +70,7 @@ def get_submission_for_user(
         ),
         pk=pk,
     )
-    _authorise(submission, request.user, step, role_for)
+    _authorise(request, submission, step, role_for)
     return submission
 
 
@@ -77,13 +83,14 @@ def get_notice_for_user(request: HttpRequest, pk: int) -> Notice:
 
 def get_visit_for_user(request: HttpRequest, pk: int, *, for_change: bool = False) -> LeaderVisit:
     """A leader visit of the user's own department; once an issue past editing reports
-    it, it is on paper and read-only."""
+    it, it is on paper and read-only (a form posted meanwhile is refused by visit_save,
+    with the typed text kept)."""
     user = _authenticated(request)
     visit = get_object_or_404(
         LeaderVisit.objects.select_related("issue"),
         pk=pk,
         department_id=user.department_id if user.is_department_staff else -1,
     )
-    if for_change and not visit.editable:
+    if for_change and request.method != "POST" and not visit.editable:
         raise PermissionDenied
     return visit

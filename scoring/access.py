@@ -57,17 +57,11 @@ def _require_inspector(user) -> None:
         raise PermissionDenied
 
 
-def get_round_for_user(
-    request: HttpRequest, pk: int, *, for_change: bool = False
-) -> InspectionRound:
-    """Hall inspections are the scorers' and editors' work; once the round's month is
-    frozen it is on record and read-only."""
-    user = _authenticated(request)
-    _require_inspector(user)
-    round_ = get_object_or_404(InspectionRound, pk=pk)
-    if for_change and round_.refusal(user) is not None:
-        raise PermissionDenied
-    return round_
+def get_round_for_user(request: HttpRequest, pk: int) -> InspectionRound:
+    """Hall inspections are the scorers' and editors' work (once the round's month is
+    frozen, round_save_findings refuses every change)."""
+    _require_inspector(_authenticated(request))
+    return get_object_or_404(InspectionRound, pk=pk)
 
 
 def get_finding_for_user(

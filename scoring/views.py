@@ -300,7 +300,9 @@ def inspection_list(request):
 
 @login_required
 def inspection_detail(request, pk: int):
-    round_ = get_round_for_user(request, pk, for_change=request.method == "POST")
+    # A frozen month's round is shown read only; a form posted meanwhile is refused by
+    # round_save_findings with what was typed kept.
+    round_ = get_round_for_user(request, pk)
     formset = FindingFormSet(
         request.POST or None, queryset=round_.items.select_related("department")
     )
