@@ -727,9 +727,14 @@ def save_bulletin(doc: ParsedBulletin, *, replace: bool = False) -> Issue:
                     )
             if total_number is None:
                 total_number = clashes.values_list("total_number", flat=True).first()
-            # The round an imported issue printed came with it and goes with it.
-            InspectionRound.objects.filter(pk__in=clashes.values("inspection_round")).delete()
+            rounds = list(InspectionRound.objects.filter(pk__in=clashes.values("inspection_round")))
             clashes.delete()
+            # The round an imported issue printed came with it and goes with it, unless
+            # another issue reports it too or its month is frozen (then it is on record).
+            for round_ in rounds:
+                reported = Issue.objects.filter(inspection_round=round_).exists()
+                if not reported and round_.refusal(None) is None:
+                    round_.delete()
         if total_number is None:
             # A masthead without （总第N期）: the series' next total number.
             total_number = next_issue_numbers(series=series, year=doc.year)[1]

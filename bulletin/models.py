@@ -191,7 +191,8 @@ class Issue(StateMachine, models.Model):
     recipient_group = models.ForeignKey(
         "RecipientGroup",
         verbose_name=_("recipient group"),
-        on_delete=models.SET_NULL,
+        # An issued issue keeps the group it went to: a group in use is not deleted.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="issues",

@@ -305,14 +305,14 @@ def generate_archive(
     series: Series,
     years: int,
     seed: int = 0,
-    replace: bool = False,
     today: datetime.date | None = None,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> dict[str, int]:
     """Issued weekly issues of `series` for the last `years` years, up to `today`.
 
-    Refuses when the series already holds issues in those years (or later); with
-    `replace`, those issues are deleted first. Returns the counts created.
+    Refuses when the series already holds issues in those years (or later): issued
+    bulletins are never deleted, so an archive goes into a fresh database or another
+    series. Returns the counts created.
     """
     today = today or datetime.date.today()
     first_year = today.year - years + 1
@@ -322,15 +322,13 @@ def generate_archive(
         series = Series.objects.select_for_update().get(pk=series.pk)
         clashing = series.issues.filter(year__gte=first_year)
         if clashing.exists():
-            if not replace:
-                labels = [i.number_label for i in clashing.order_by("year", "number")[:4]]
-                more = " …" if len(labels) > 3 else ""
-                raise ArchiveRefused(
-                    f"{series.title} already holds {clashing.count()} issue(s) from {first_year} "
-                    f"on ({'、'.join(labels[:3])}{more}); use --replace to delete them and "
-                    "generate the archive in their place"
-                )
-            clashing.delete()
+            labels = [i.number_label for i in clashing.order_by("year", "number")[:4]]
+            more = " …" if len(labels) > 3 else ""
+            raise ArchiveRefused(
+                f"{series.title} already holds {clashing.count()} issue(s) from {first_year} "
+                f"on ({'、'.join(labels[:3])}{more}); an issued bulletin is never deleted: "
+                "generate the archive into a fresh database or another series (--series)"
+            )
         departments = archive_departments()
         writer = Writer(rng, departments)
         weeks = archive_weeks(series=series, first_year=first_year, today=today, rng=rng)

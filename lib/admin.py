@@ -24,8 +24,10 @@ class GuardedAdmin(admin.ModelAdmin):
 
     def guard(self, request, obj) -> None:
         self.lock(obj)
+        # Both what is stored and what the form would store: a row may not be moved
+        # into (or out of) a frozen issue, month or round either.
         current = type(obj).objects.get(pk=obj.pk) if obj.pk else obj
-        if not self.writable(request, current):
+        if not (self.writable(request, current) and self.writable(request, obj)):
             raise PermissionDenied
 
     def get_readonly_fields(self, request, obj=None):

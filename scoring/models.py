@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import F, Q, Window
 from django.db.models.functions import Rank
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import User
@@ -407,9 +406,16 @@ class InspectionRound(models.Model):
     def topics(self) -> list[str]:
         return [item.topic for item in self.items.all()]
 
-    @cached_property
+    @property
     def month(self) -> "ScoreMonth | None":
-        return ScoreMonth.objects.filter(month=self.date.replace(day=1)).first()
+        """The month its deductions count in; asked once per date (a page asks for every
+        finding of the round), again when the date is changed."""
+        key = self.date.replace(day=1)
+        cached = self.__dict__.get("_month_for")
+        if cached is None or cached[0] != key:
+            cached = (key, ScoreMonth.objects.filter(month=key).first())
+            self.__dict__["_month_for"] = cached
+        return cached[1]
 
     def refusal(self, user) -> str | None:
         """A round is on record once the month its deductions count in is frozen."""

@@ -298,6 +298,11 @@ def inspection_round_create(
     if topics is None:
         topics = checklist_default()
     with transaction.atomic():
+        month = ScoreMonth.objects.select_for_update().filter(month=first_of_month(date)).first()
+        if month is not None and month.is_frozen:
+            raise ScoringError(
+                _("%(month)s is frozen: its inspections no longer change.") % {"month": month.label}
+            )
         round_ = InspectionRound.objects.create(date=date, inspector=inspector)
         InspectionItem.objects.bulk_create(
             InspectionItem(round=round_, position=n, topic=topic, finding=GOOD)

@@ -292,8 +292,12 @@ def inspection_list(request):
     initial = {"date": timezone.localdate(), "topics": "\n".join(services.checklist_default())}
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        round_ = services.inspection_round_create(**form.cleaned_data)
-        return redirect("scoring:inspection_detail", pk=round_.pk)
+        try:
+            round_ = services.inspection_round_create(**form.cleaned_data)
+        except services.WorkflowError as exc:
+            form.add_error("date", str(exc))
+        else:
+            return redirect("scoring:inspection_detail", pk=round_.pk)
     rounds = InspectionRound.objects.all()[:50]
     return render(request, "scoring/inspection_list.html", {"rounds": rounds, "form": form})
 

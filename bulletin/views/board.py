@@ -59,7 +59,11 @@ def section_remind(request, pk: int):
     if not section.call_deadline:
         messages.error(request, _("This section does not call for items."))
     else:
-        count = services.issue_remind(section=section, by=request.user)
+        try:
+            count = services.issue_remind(section=section, by=request.user)
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("bulletin:board", pk=section.issue_id)
         messages.success(
             request,
             ngettext("%(count)d department reminded.", "%(count)d departments reminded.", count)

@@ -27,13 +27,8 @@ class Command(BaseCommand):
             default=DEFAULT_SERIES,
             help=f"series title (created if missing; default {DEFAULT_SERIES})",
         )
-        parser.add_argument(
-            "--replace",
-            action="store_true",
-            help="delete the series' issues of those years (and later) first",
-        )
 
-    def handle(self, *args, years: int, seed: int, series: str, replace: bool, **options):
+    def handle(self, *args, years: int, seed: int, series: str, **options):
         if not 1 <= years <= 50:
             raise CommandError("--years must be between 1 and 50")
         started = time.monotonic()
@@ -45,9 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{year}: {issues} issues, {items} items")
 
         try:
-            counts = generate_archive(
-                series=target, years=years, seed=seed, replace=replace, progress=progress
-            )
+            counts = generate_archive(series=target, years=years, seed=seed, progress=progress)
         except ArchiveRefused as exc:
             raise CommandError(str(exc)) from exc
         refresh_statistics()

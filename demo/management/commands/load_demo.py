@@ -49,9 +49,10 @@ class Command(BaseCommand):
             issue = Issue.objects.filter(
                 series__title=doc.title, year=doc.year, number=doc.number
             ).first()
-            if issue is None:  # an issued bulletin is never imported over
-                issue = import_file(path)
-                self.stdout.write(f"Imported {issue}")
+            if issue is not None:  # an issued bulletin is never imported over, nor added to
+                continue
+            issue = import_file(path)
+            self.stdout.write(f"Imported {issue}")
             visits = data.LEADER_VISITS.get((issue.series.title, issue.year, issue.number), [])
             for date, department, name, title, activity in visits:
                 LeaderVisit.objects.update_or_create(
