@@ -887,11 +887,16 @@ def test_uploads_racing_a_freeze_land_before_it_or_are_refused(scorer, departmen
     reasons = set(month.entries.values_list("reason", flat=True))
     assert len(reasons) == 1, (report, reasons)
     reason = reasons.pop()
-    (last,) = [u for u in uploads if f"table{u.worker:02d}.xlsx" in reason]
-    assert last.landed, report
+    landed = [u.worker for u in uploads if f"table{u.worker:02d}.xlsx" in reason]
+    # On a loaded machine the freeze may come before any of the twenty: then the table
+    # is the one uploaded before publishing, and every upload was refused.
+    last = landed[0] if landed else 99
+    assert len(landed) <= 1 and (landed or not any(u.landed for u in uploads)), report
+    if landed:
+        assert uploads[last].landed, report
     frozen_table = month_table(month)
-    assert frozen_table == expected_table(last.worker), report
-    assert month.entries.count() == entries_of(last.worker), report
+    assert frozen_table == expected_table(last), report
+    assert month.entries.count() == entries_of(last), report
     # And so it stays: an upload after the freeze is refused and changes nothing.
     assert upload(client, month, table_file(1), "late.xlsx").refused
     assert month_table(month) == frozen_table
