@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,7 +8,10 @@ from departments.forms import LoginForm
 from ops.views import health
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="bulletin:issue_list", permanent=False)),
+    path(
+        "",
+        login_required(RedirectView.as_view(pattern_name="bulletin:issue_list", permanent=False)),
+    ),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("issues/", include("bulletin.urls")),

@@ -34,8 +34,7 @@ def test_every_page_sends_anonymous_visitors_to_the_login(world, route):
             continue
         assert response.status_code == 302, (method, url)
         location = response["Location"]
-        # the root redirects on to the issue list, which itself asks for a login
-        assert location.startswith("/login/") or route.name == "/", (method, url, location)
+        assert location.startswith("/login/"), (method, url, location)
 
 
 @pytest.mark.parametrize("target", EVIL)

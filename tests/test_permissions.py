@@ -62,7 +62,7 @@ PAGES = [
     ("bulletin:issue_list", "", [302, 200, 200, 200, 200]),
     ("bulletin:issue_detail", "issue", [302, 404, 200, 200, 404]),
     ("bulletin:issue_create", "", [302, 403, 200, 403, 403]),
-    ("bulletin:review_queue", "issue", [302, 403, 200, 403, 403]),
+    ("bulletin:review_queue", "issue", [302, 404, 200, 403, 404]),
     ("bulletin:my_department", "", [302, 200, 403, 403, 403]),
     ("bulletin:submission_new", "section", [302, 200, 403, 403, 403]),
     # both items are drafts: nobody outside the department sees them
@@ -75,7 +75,7 @@ PAGES = [
     ("bulletin:assemble", "issue", [302, 404, 200, 403, 404]),
     ("bulletin:section_text", "section", [302, 404, 200, 403, 404]),
     ("bulletin:section_records", "section", [302, 404, 302, 403, 404]),
-    ("bulletin:board", "issue", [302, 403, 200, 403, 403]),
+    ("bulletin:board", "issue", [302, 404, 200, 403, 404]),
     ("bulletin:issue_edit", "issue", [302, 404, 200, 403, 404]),
     ("bulletin:notice_list", "", [302, 200, 200, 200, 200]),
     ("bulletin:visit_new", "", [302, 200, 403, 403, 403]),

@@ -23,8 +23,8 @@ RANK = ["accepted", "submitted", "returned", "not_used"]
 @login_required
 def board(request, pk: int):
     """Departments × sections that call for items: what each has sent, and when."""
+    issue = get_issue_for_user(request, pk)  # an outsider learns nothing: 404
     require_role(request.user, User.Role.EDITOR)
-    issue = get_issue_for_user(request, pk)
     sections = list(issue.sections.filter(call_deadline__isnull=False))
     departments = list(Department.objects.active())
     cells: dict[tuple[int, int], dict] = {}

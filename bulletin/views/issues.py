@@ -157,8 +157,9 @@ def issue_pdf_download(request, pk: int):
 
 @login_required
 def review_queue(request, pk: int):
+    issue = get_issue_for_user(request, pk)  # an outsider learns nothing: 404
     require_role(request.user, User.Role.EDITOR)
-    return render_queue(request, get_issue_for_user(request, pk))
+    return render_queue(request, issue)
 
 
 def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int = 200, **forms):

@@ -13,8 +13,11 @@ from departments.access import require_department_staff
 
 @login_required
 def visit_form(request, pk: int | None = None):
-    require_department_staff(request.user)
-    visit = get_visit_for_user(request, pk, for_change=True) if pk is not None else None
+    if pk is None:
+        require_department_staff(request.user)
+        visit = None
+    else:  # another department's visit, or anyone's for a non-clerk: 404
+        visit = get_visit_for_user(request, pk, for_change=True)
     form = LeaderVisitForm(request.POST or None, instance=visit)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
