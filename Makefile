@@ -4,58 +4,78 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1 JIANBAO_DEMO=1
 HOST ?= 127.0.0.1:8000
+PIP := $(BIN)/pip install -q --disable-pip-version-check
 
-.PHONY: run test install messages fonts bench lint format clean serve stack-test compose-check
+.PHONY: run test bootstrap-run bootstrap-test bootstrap-ci messages fonts bench lint format clean serve \
+	stack-test compose-check
 
-$(BIN)/.installed: requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+# System packages first (script/bootstrap: checks, installs what is missing when it may).
+bootstrap-run:
+	@PYTHON=$(PYTHON) script/bootstrap run
+
+bootstrap-test:
+	@PYTHON=$(PYTHON) script/bootstrap test
+
+bootstrap-ci:
+	@PYTHON=$(PYTHON) script/bootstrap ci
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The server's packages only (the Dockerfile installs the same file).
+$(VENV)/.runtime: requirements/runtime.lock | $(BIN)/python
+	$(PIP) -r requirements/runtime.lock
+	touch $@
+
+# Tests and lint on top of the runtime.
+$(VENV)/.dev: requirements/dev.lock requirements/runtime.lock | $(BIN)/python
+	$(PIP) -r requirements/dev.lock
 	test -f .env || printf '# Development settings written by make; see .env.example.\nDEBUG=1\nJIANBAO_DEMO=1\n' > .env
 	touch $@
 
-install: $(BIN)/.installed
-
 # Compiled catalogues are build output: the UI is Chinese only after this step.
-messages: install
+messages: $(VENV)/.runtime
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
 
-# GB2312 subsets of the installed CJK faces, built once (about two minutes).
-fonts: install
-	$(DEV) $(BIN)/python manage.py build_fonts --if-missing
-
-run: messages fonts
+run: bootstrap-run $(VENV)/.dev messages
 	mkdir -p var
 	$(DEV) $(BIN)/python manage.py migrate -v0
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	@echo "Jianbao: http://$(HOST)/  (stop with Ctrl-C)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
-test: messages fonts
+test: bootstrap-test $(VENV)/.dev messages
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pip check -q
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Rebuild the shipped font subsets in static/fonts/ (committed; only to change them).
+# Needs Debian's fonts-noto-cjk, fonts-noto-cjk-extra and fonts-arphic-ukai.
+fonts: $(VENV)/.runtime
+	DEBUG=1 $(BIN)/python manage.py build_fonts
 
 # Production processes without Docker: gunicorn + worker on a local PostgreSQL
 # (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jianbao; PORT, default 8000).
-serve: messages fonts
+serve: bootstrap-run $(VENV)/.runtime messages
 	deploy/serve.sh
 
 # CI: start `make serve` on a fresh database, log in, render and download over HTTP, stop.
-stack-test: messages fonts
+stack-test: bootstrap-ci $(VENV)/.dev messages
 	$(BIN)/python deploy/smoke.py
 
 # CI: the compose file is valid (Debian's docker-compose; no Docker engine needed).
-compose-check:
+compose-check: bootstrap-ci
 	SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q
 
-bench: messages fonts
+bench: bootstrap-run $(VENV)/.dev messages
 	$(BIN)/python bench/render.py
 
-lint:
+lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-format:
+format: $(VENV)/.dev
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 clean:

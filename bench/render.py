@@ -11,7 +11,9 @@ For each seed issue (imported into a throw-away SQLite database):
 - the ratio of the two medians;
 - cold: wall time of a fresh `manage.py render_issue` process;
 - PDF size;
-and then the peak RSS of this process after --memory-renders more renders.
+then the first PDF of a fresh process, with and without the warm-up that gunicorn's
+workers and `manage.py worker` run at start (bulletin.printing.rendering.warm_up),
+and the peak RSS of a process after --memory-renders renders.
 
 Targets on the 2-core reference machine: warm <= 250 ms median, ratio <= 0.65,
 PDF <= 250 KB for seed 001, peak RSS after 50 renders <= 200 MB.
@@ -84,13 +86,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="timed renders per variant (>= 7)")
     parser.add_argument("--memory-renders", type=int, default=50)
     parser.add_argument("--memory-only", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--first-only", choices=["cold", "warmed"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_only:
         return memory_only(args.memory_only)
+    if args.first_only:
+        return first_only(args.first_only)
 
     call_command("migrate", verbosity=0)
     issues = [import_file(settings.DEMO_SEEDS_DIR / name) for name in SEEDS]
-    print(f"font subsets: {'built' if fonts.read_manifest() else 'NOT built (run build_fonts)'}")
+    missing = fonts.missing_shipped_faces()
+    print(f"shipped faces: {'all there' if not missing else f'MISSING {missing}'}")
     print(f"runs: 2 warm-ups, then {args.runs} alternating renders per variant\n")
 
     for name, issue in zip(SEEDS, issues, strict=True):
@@ -127,6 +133,14 @@ def main() -> None:
         print(f"  PDF size:                   {len(pdf) / 1024:.0f} KB"
               f" (defaults: {len(default_pdf) / 1024:.0f} KB)\n")  # fmt: skip
 
+    # The first PDF of a new process, as after a deploy or a worker restart.
+    for mode in ("cold", "warmed"):
+        result = subprocess.run(
+            [sys.executable, __file__, "--first-only", mode],
+            check=True, capture_output=True, text=True, env=os.environ,
+        )  # fmt: skip
+        print(result.stdout.strip())
+    print()
     # Memory in a process of its own: the default renders above leak a fontconfig
     # configuration each and would inflate this process's peak.
     result = subprocess.run(
@@ -134,6 +148,22 @@ def main() -> None:
         check=True, capture_output=True, text=True, env=os.environ,
     )  # fmt: skip
     print(result.stdout.strip())
+
+
+def first_only(mode: str) -> None:
+    from bulletin.models import Issue
+
+    issue = Issue.objects.order_by("-total_number").first()
+    html = rendering.render_document_html(issue)
+    warm = rendering.warm_up() if mode == "warmed" else None
+    start = time.perf_counter()
+    rendering.render_pdf(html)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    rendering.render_pdf(html)
+    second = time.perf_counter() - start
+    label = f"after warm_up ({ms(warm)} at start)" if warm is not None else "without warm-up"
+    print(f"first PDF of a new process, {label}: {ms(first)}; the second: {ms(second)}")
 
 
 def memory_only(renders: int) -> None:

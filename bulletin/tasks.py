@@ -1,6 +1,6 @@
 """Background jobs.
 
-In production they wait in a database table for the worker (`manage.py db_worker`), so
+In production they wait in a database table for the worker (`manage.py worker`), so
 a slow render or a mail server that is down never holds up the request that caused
 them; in development and tests they run at once (settings.TASKS). Arguments are plain
 JSON values: a job may run in another process, after the objects have changed.

@@ -22,7 +22,7 @@ def load_env_file(path: Path) -> None:
             os.environ.setdefault(key.strip(), value.strip())
 
 
-# `make install` writes a development .env (DEBUG=1) on a checkout that has none.
+# `make run` and `make test` write a development .env (DEBUG=1) on a checkout that has none.
 load_env_file(BASE_DIR / ".env")
 
 
@@ -177,7 +177,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jianbao@localhost")
 
 # Background jobs (PDF rendering at sign-off and issuing, e-mail): a table the worker
-# (`manage.py db_worker`) reads in production; run at once in development and tests.
+# (`manage.py worker`) reads in production; run at once in development and tests.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -250,6 +250,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# GB2312 subsets of the installed CJK faces (`manage.py build_fonts`), used by the PDF.
-FONT_SUBSET_DIR = Path(os.environ.get("JIANBAO_FONT_DIR", VAR_DIR / "fonts"))

@@ -17,3 +17,11 @@ max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 pidfile = os.environ.get("GUNICORN_PID")
+
+
+def post_worker_init(worker):
+    """Fonts and stylesheets loaded before the worker takes its first request: the first
+    PDF after a start is as fast as the others."""
+    from bulletin.printing.rendering import warm_up
+
+    worker.log.info("print pipeline ready in %.1f s", warm_up())

@@ -48,7 +48,7 @@ trap stop INT TERM EXIT
 
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi &
 pids+=($!)
-$PY manage.py db_worker --no-reload --interval 1 &
+$PY manage.py worker --no-reload --interval 1 &
 pids+=($!)
 echo "== Jianbao: http://$BIND/  (gunicorn pid ${pids[0]}, worker pid ${pids[1]}; stop with Ctrl-C)"
 # Either process dying ends the stack, so a supervisor notices.

@@ -57,7 +57,6 @@ def main() -> int:
         PORT=str(args.port),
         JIANBAO_DEMO="1",
         JIANBAO_VAR_DIR=str(ROOT / "var" / "stack"),
-        JIANBAO_FONT_DIR=str(ROOT / "var" / "fonts"),
     )
     (ROOT / "var" / "stack").mkdir(parents=True, exist_ok=True)
     step(f"make serve on {base} with database {args.database}")

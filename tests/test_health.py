@@ -34,8 +34,8 @@ def test_an_unwritable_media_root_answers_503_naming_storage(client, db, setting
     assert str(tmp_path) not in response.content.decode()
 
 
-def test_no_cjk_font_answers_503_naming_fonts(client, db, monkeypatch):
-    monkeypatch.setattr(fonts, "cjk_faces_installed", lambda: False)
+def test_a_missing_shipped_face_answers_503_naming_fonts(client, db, monkeypatch, tmp_path):
+    monkeypatch.setattr(fonts, "shipped_dir", lambda: tmp_path)  # the faces are gone
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "storage": "ok", "fonts": "error"}

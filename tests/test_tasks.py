@@ -25,8 +25,11 @@ def queued(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO())
+def run_worker() -> str:
+    """The project's worker: db_worker with the print pipeline loaded first."""
+    out = StringIO()
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture

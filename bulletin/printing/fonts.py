@@ -1,22 +1,25 @@
-"""Fonts for the printed bulletin: which faces are installed, subset copies, checks.
+"""Fonts for the printed bulletin, shipped with the project.
 
-Each typeface role of the official layout (仿宋 body, 楷体 and 黑体 headings, 小标宋
-titles, 宋体 page numbers) has a stack with the official face first and open fallbacks
-after it; every face in a stack has CJK glyphs. `build_fonts` writes a GB2312 subset of
-the best installed face of each role under var/fonts; the PDF loads those with
-@font-face ahead of the stack, so a rare character (outside GB2312) still finds its glyph
-in the full system face behind it.
+Every typeface role of the official layout (仿宋 body, 楷体 and 黑体 headings, 小标宋
+titles, 宋体 page numbers) has a face in static/fonts/: a GB2312-plus-punctuation subset
+of an open face (SOURCES below), committed with its licence and rebuilt by
+`manage.py build_fonts`. static/fonts/fonts.css declares each shipped family with the
+official faces as local() sources first: a machine that has 仿宋_GB2312 prints with it,
+every other machine with the shipped face, so a bulletin lays out the same on CI, a
+developer's laptop and the server, and a machine with no font at all still prints the
+official layout. The HTML preview loads the same file. Characters outside the subsets
+fall through the CSS stack to whatever system face has them; `unprintable()` names the
+ones no face has, so the editor hears of them before sign-off.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -25,53 +28,132 @@ from django.conf import settings
 @dataclass(frozen=True)
 class Role:
     key: str
-    subset_family: str  # the @font-face family of the subset copy
-    official: tuple[str, ...]  # the faces GB/T 9704 offices use, when installed
-    fallbacks: tuple[str, ...]  # open faces, all with CJK glyphs
+    family: str  # the shipped family, as print.css and fonts.css name it
+    official: tuple[str, ...]  # the faces GB/T 9704 offices use: local() sources first
+    fallbacks: tuple[str, ...]  # system faces for characters outside the subset
+    generic: str
+    # The open face the shipped subset is cut from, and where it comes from.
+    source: str
+    index: int
+    origin: str
+    licence: str
+    charset: str = "gb2312"  # or "marks": digits and punctuation only
+    grid: bool = False  # quotes and digits respaced to the character grid
+
+    @property
+    def file(self) -> str:
+        return f"jianbao-{self.key}.woff2"
 
     @property
     def stack(self) -> tuple[str, ...]:
-        return (*self.official, *self.fallbacks)
+        """The CSS font-family stack of the role."""
+        return (self.family, *self.fallbacks, self.generic)
 
 
+NOTO = "/usr/share/fonts/opentype/noto"
 ROLES = [
     Role(
         "fangsong",
         "Jianbao FangSong",
         ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong"),
         ("FandolFang", "Noto Serif CJK SC"),
+        "serif",
+        # 朱雀仿宋 (SIL OFL 1.1): an open 仿宋 design with all 6,763 GB2312 hanzi.
+        "fonts/src/ZhuqueFangsong-Regular.ttf",
+        0,
+        "朱雀仿宋 (Zhuque Fangsong), fonts/src/ in this repository",
+        "OFL-ZhuqueFangsong.txt",
+        grid=True,
     ),
     Role(
         "kaiti",
         "Jianbao KaiTi",
         ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti"),
         ("FandolKai", "AR PL UKai CN", "LXGW WenKai", "Noto Serif CJK SC"),
+        "serif",
+        "/usr/share/fonts/truetype/arphic/ukai.ttc",
+        0,
+        "AR PL UKai CN, Debian package fonts-arphic-ukai",
+        "ARPHICPL.txt",
     ),
     Role(
         "heiti",
         "Jianbao HeiTi",
         ("黑体", "SimHei", "STHeiti"),
         ("FandolHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei"),
+        "sans-serif",
+        f"{NOTO}/NotoSansCJK-Regular.ttc",
+        2,
+        "Noto Sans CJK SC, Debian package fonts-noto-cjk",
+        "OFL-NotoCJK.txt",
     ),
     Role(
         "xiaobiaosong",
         "Jianbao XiaoBiaoSong",
         ("方正小标宋简体", "FZXiaoBiaoSong-B05S"),
         # The heavy weights stand in for 小标宋; never a synthetic bold.
-        ("Noto Serif CJK SC Black", "Noto Serif CJK SC Bold", "Noto Serif CJK SC"),
+        ("Noto Serif CJK SC Black", "Noto Serif CJK SC"),
+        "serif",
+        f"{NOTO}/NotoSerifCJK-Black.ttc",
+        2,
+        "Noto Serif CJK SC Black, Debian package fonts-noto-cjk-extra",
+        "OFL-NotoCJK.txt",
     ),
     Role(
         "songti",
         "Jianbao SongTi",
         ("宋体", "SimSun", "STSong"),
         ("FandolSong", "Noto Serif CJK SC"),
+        "serif",
+        f"{NOTO}/NotoSerifCJK-Regular.ttc",
+        2,
+        "Noto Serif CJK SC, Debian package fonts-noto-cjk",
+        "OFL-NotoCJK.txt",
+        # 宋体 prints the page numbers ("— 1 —") only.
+        charset="marks",
     ),
 ]
 ROLES_BY_KEY = {role.key: role for role in ROLES}
 REGULAR_WEIGHT = 80  # fontconfig's number for a regular face
-# Recorded in the manifest: subsets built before their glyphs were renumbered (see
-# _number_common_glyphs_first) still work, but `build_fonts --if-missing` rebuilds them.
-GLYPH_ORDER = "gb2312"
+
+
+def shipped_dir() -> Path:
+    return Path(settings.BASE_DIR) / "static" / "fonts"
+
+
+def shipped_path(role: Role) -> Path:
+    return shipped_dir() / role.file
+
+
+def stylesheet_path() -> Path:
+    return shipped_dir() / "fonts.css"
+
+
+def missing_shipped_faces() -> list[str]:
+    return [role.file for role in ROLES if not shipped_path(role).is_file()]
+
+
+# --- the shipped faces' stylesheet -----------------------------------------------------
+
+
+def font_face_css() -> str:
+    """fonts.css: each shipped family, the official faces tried first by local()."""
+    rules = [
+        "/* Written by `manage.py build_fonts`: the shipped faces of the print layout.\n"
+        "   An official face the machine has comes first (local()), then the shipped\n"
+        "   subset. Served to the browser as it is read by WeasyPrint. */"
+    ]
+    for role in ROLES:
+        sources = [f'local("{name}")' for name in role.official]
+        sources.append(f'url("{role.file}") format("woff2")')
+        rules.append(
+            f'@font-face {{\n  font-family: "{role.family}";\n'
+            f"  src: {', '.join(sources)};\n  font-display: block;\n}}"
+        )
+    return "\n".join(rules) + "\n"
+
+
+# --- which faces this machine has ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -113,18 +195,6 @@ def installed_face(family: str) -> Face | None:
     return min(faces, key=lambda f: (abs(f.weight - REGULAR_WEIGHT), f.file, f.index))
 
 
-def best_face(role: Role) -> tuple[str, Face] | None:
-    for family in role.stack:
-        face = installed_face(family)
-        if face:
-            return family, face
-    return None
-
-
-def cjk_faces_installed() -> bool:
-    return bool(_fc_list(":lang=zh"))
-
-
 def missing_official_faces() -> list[str]:
     return [
         f"{role.key}: {role.official[0]}"
@@ -133,40 +203,50 @@ def missing_official_faces() -> list[str]:
     ]
 
 
-# --- subset copies ---------------------------------------------------------------------
+# --- characters no face has ------------------------------------------------------------
 
 
-def subset_dir() -> Path:
-    return Path(settings.FONT_SUBSET_DIR)
+@cache
+def shipped_characters() -> frozenset[int]:
+    """The code points the shipped body face (仿宋) has."""
+    from fontTools.ttLib import TTFont
+
+    path = shipped_path(ROLES_BY_KEY["fangsong"])
+    if not path.is_file():
+        return frozenset()
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
-def manifest_path() -> Path:
-    return subset_dir() / "manifest.json"
+@lru_cache(maxsize=4096)
+def system_has(code_point: int) -> bool:
+    """Whether any face installed on this machine draws the character."""
+    return bool(_fc_list(f":charset={code_point:x}"))
 
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` that would print as boxes: in no shipped subset and in
+    no installed face. In order of first appearance, each once."""
+    shipped = shipped_characters()
+    found: dict[str, None] = {}
+    for ch in text:
+        code = ord(ch)
+        if ch in found or code in shipped or ch.isspace() or code < 0x20:
+            continue
+        if not system_has(code):
+            found[ch] = None
+    return list(found)
+
+
+# --- building the shipped subsets -------------------------------------------------------
 
 # Marks of Chinese text outside GB2312's own code points (its dash is U+2015).
 EXTRA_MARKS = "—…·〔〕【】《》〈〉「」『』“”‘’"
 
 
-def gb2312_characters() -> set[str]:
-    """GB2312's 7,445 characters plus ASCII, general and CJK punctuation, full-width forms."""
-    chars = {chr(c) for c in range(0x20, 0x7F)}
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    for start, end in ((0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
-        chars.update(chr(c) for c in range(start, end + 1))
-    chars.update(EXTRA_MARKS)
-    return chars
-
-
-def _characters_by_frequency() -> list[str]:
-    """ASCII, the common marks, then GB2312 in code order: its symbols, its 3,755
-    common hanzi (level 1), then the 3,008 rarer ones (level 2)."""
-    chars = [chr(c) for c in range(0x20, 0x7F)] + list(EXTRA_MARKS)
+def _gb2312() -> list[str]:
+    """GB2312 in code order: its symbols, its 3,755 common hanzi (level 1), then the
+    3,008 rarer ones (level 2)."""
+    chars = []
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
             try:
@@ -174,6 +254,25 @@ def _characters_by_frequency() -> list[str]:
             except UnicodeDecodeError:
                 continue
     return chars
+
+
+def marks() -> set[str]:
+    """ASCII, general and CJK punctuation, full-width forms."""
+    chars = {chr(c) for c in range(0x20, 0x7F)}
+    for start, end in ((0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
+        chars.update(chr(c) for c in range(start, end + 1))
+    chars.update(EXTRA_MARKS)
+    return chars
+
+
+def gb2312_characters() -> set[str]:
+    """GB2312's 7,445 characters plus the marks."""
+    return marks() | set(_gb2312())
+
+
+def _characters_by_frequency() -> list[str]:
+    """ASCII, the common marks, then GB2312 in code order."""
+    return [chr(c) for c in range(0x20, 0x7F)] + list(EXTRA_MARKS) + _gb2312()
 
 
 def _number_common_glyphs_first(font) -> None:
@@ -212,64 +311,59 @@ def _number_common_glyphs_first(font) -> None:
         top.FDSelect = fd_select
 
 
-def build_subsets(*, log=print) -> dict:
-    """Write a GB2312 subset of each role's best installed face; return the manifest."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    # fontTools reports every table it touches at INFO level.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    subset_dir().mkdir(parents=True, exist_ok=True)
-    unicodes = sorted(ord(c) for c in gb2312_characters())
-    manifest: dict[str, dict] = {}
-    built: dict[tuple[str, int], str] = {}
-    reference: tuple[float, float] | None = None
-    for role in ROLES:
-        found = best_face(role)
-        if not found:
-            log(f"{role.key}: no installed face; the PDF uses the system stack")
-            continue
-        family, face = found
-        key = (face.file, face.index)
-        if key not in built:
-            font = TTFont(face.file, fontNumber=face.index, lazy=False)
-            options = subset.Options()
-            options.name_IDs = ["*"]
-            options.name_languages = ["*"]
-            options.notdef_outline = True
-            options.hinting = False
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=unicodes)
-            subsetter.subset(font)
-            _number_common_glyphs_first(font)
-            if reference is None:
-                reference = _vertical_metrics(font)
-            _set_vertical_metrics(font, *reference)
-            suffix = ".otf" if "CFF " in font else ".ttf"
-            out = subset_dir() / f"{role.key}{suffix}"
-            font.save(str(out))
-            built[key] = out.name
-            log(f"{role.key}: {family} ({Path(face.file).name}#{face.index}) -> {out.name}")
-        manifest[role.key] = {
-            "file": built[key],
-            "family": family,
-            "source": face.file,
-            "index": face.index,
-            "glyph_order": GLYPH_ORDER,
-        }
-    manifest_path().write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    font_face_css.cache_clear()
-    return manifest
+# 朱雀仿宋's quotes and digits are proportional; the official 仿宋 sets quotes on a full
+# character and digits on half of one, so 28 characters fill a line whatever they are.
+FULL_WIDTH_OPENING = "“‘"
+FULL_WIDTH_CLOSING = "”’"
+HALF_WIDTH = "0123456789"
 
 
-def _vertical_metrics(font) -> tuple[float, float]:
-    """(ascent, descent) of a font in ems, as its hhea table states them."""
-    upm = font["head"].unitsPerEm
-    return font["hhea"].ascent / upm, -font["hhea"].descent / upm
+def _fit_to_grid(font) -> None:
+    """Quotes on a full character (opening ones at its right, closing ones at its left,
+    as GB 仿宋 has them), digits centred on half of one."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    em = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    glyphs = font.getGlyphSet()
+    moves = []
+    for chars, width, place in (
+        (FULL_WIDTH_OPENING, em, "end"),
+        (FULL_WIDTH_CLOSING, em, "start"),
+        (HALF_WIDTH, em // 2, "centre"),
+    ):
+        for ch in chars:
+            name = cmap.get(ord(ch))
+            if name is None:
+                continue
+            old = font["hmtx"][name][0]
+            dx = {"start": 0, "end": width - old, "centre": (width - old) // 2}[place]
+            # Recorded with components resolved, before any glyph moves: “ may be built
+            # of two ‘, which moves on its own.
+            outline = DecomposingRecordingPen(glyphs)
+            glyphs[name].draw(outline)
+            moves.append((name, outline, dx, width))
+    glyf = font["glyf"]
+    for name, outline, dx, width in moves:
+        pen = TTGlyphPen(None)
+        outline.replay(TransformPen(pen, (1, 0, 0, 1, dx, 0)))
+        glyph = pen.glyph()
+        glyph.recalcBounds(glyf)
+        glyf[name] = glyph
+        font["hmtx"][name] = (width, getattr(glyph, "xMin", 0))
+
+
+# The ascent and descent (in ems) every shipped face gets: Noto Serif CJK SC's, with
+# which the print layout's line positions were worked out. CJK faces draw their
+# ideographs in the same em box (-0.12 to 0.88), so any face sits on the line as the
+# others do.
+VERTICAL_METRICS = (1.151, 0.286)
 
 
 def _set_vertical_metrics(font, ascent: float, descent: float) -> None:
-    """Give every face the body face's ascent and descent.
+    """Give every face the same ascent and descent.
 
     A run-in heading in 楷体 shares its line with 仿宋 text; with the same metrics the
     two sit on the same line box, and a PDF reader sees one line, not two.
@@ -284,31 +378,60 @@ def _set_vertical_metrics(font, ascent: float, descent: float) -> None:
     font["hhea"].lineGap = 0
 
 
-def read_manifest() -> dict:
-    try:
-        return json.loads(manifest_path().read_text())
-    except (FileNotFoundError, ValueError):
-        return {}
+def _rename(font, family: str) -> None:
+    """The subset is a modified version: it carries a name of its own (the OFL keeps
+    reserved names for the original) and keeps the source's copyright and licence."""
+    postscript = family.replace(" ", "")
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+        elif record.nameID == 6:
+            record.string = postscript
+        elif record.nameID in (2, 17):
+            record.string = "Regular"
 
 
-def subsets_current() -> bool:
-    """Subsets exist and were built with the current glyph order."""
-    manifest = read_manifest()
-    return bool(manifest) and all(
-        entry.get("glyph_order") == GLYPH_ORDER for entry in manifest.values()
-    )
+def source_path(role: Role) -> Path:
+    path = Path(role.source)
+    return path if path.is_absolute() else Path(settings.BASE_DIR) / path
 
 
-@cache
-def font_face_css() -> str:
-    """@font-face rules for the subset copies that exist (empty when none were built)."""
-    rules = []
-    for key, entry in read_manifest().items():
-        role = ROLES_BY_KEY.get(key)
-        path = subset_dir() / entry.get("file", "")
-        if role and path.is_file():
-            rules.append(
-                f'@font-face {{ font-family: "{role.subset_family}"; '
-                f'src: url("{path.resolve().as_uri()}"); }}'
-            )
-    return "\n".join(rules)
+def build_shipped(*, log=print) -> list[Path]:
+    """Cut each role's subset from its source face into static/fonts/ with fonts.css."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    # fontTools reports every table it touches at INFO level.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    missing = [
+        f"{r.key}: {source_path(r)} ({r.origin})" for r in ROLES if not source_path(r).is_file()
+    ]
+    if missing:
+        raise FileNotFoundError("source faces missing:\n  " + "\n  ".join(missing))
+    shipped_dir().mkdir(parents=True, exist_ok=True)
+    written = []
+    for role in ROLES:
+        font = TTFont(source_path(role), fontNumber=role.index, lazy=False)
+        chars = gb2312_characters() if role.charset == "gb2312" else marks()
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.notdef_outline = True
+        options.hinting = False
+        options.flavor = "woff2"
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+        subsetter.subset(font)
+        if role.grid:
+            _fit_to_grid(font)
+        _number_common_glyphs_first(font)
+        _set_vertical_metrics(font, *VERTICAL_METRICS)
+        _rename(font, role.family)
+        font.flavor = "woff2"
+        out = shipped_path(role)
+        font.save(str(out))
+        written.append(out)
+        log(f"{role.key}: {role.origin} -> {out.name} ({out.stat().st_size // 1024} KB)")
+    stylesheet_path().write_text(font_face_css(), encoding="utf-8")
+    shipped_characters.cache_clear()
+    return written

@@ -1,13 +1,15 @@
 """The printable PDF of an issue, and the frozen PDF of an issued one."""
 
 import hashlib
+import html
 from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.html import strip_tags
 
 from bulletin.models import Issue
-from bulletin.printing import rendering
+from bulletin.printing import fonts, rendering
 
 
 class StoredPdfError(RuntimeError):
@@ -35,6 +37,13 @@ def verify_stored_pdfs() -> Iterator[tuple[Issue, StoredPdfError | None]]:
             yield issue, exc
         else:
             yield issue, None
+
+
+def issue_unprintable(issue: Issue, context: dict | None = None) -> list[str]:
+    """The characters of the printed issue that no shipped or installed face has: they
+    would print as boxes. Asked before sign-off, while the text can still change."""
+    text = html.unescape(strip_tags(rendering.render_document_html(issue, context)))
+    return fonts.unprintable(text)
 
 
 def issue_pdf(*, issue: Issue) -> bytes:

@@ -64,9 +64,9 @@ def pdf_filename(issue: Issue) -> str:
     return f"{issue.series.title}{issue.number_label}.pdf"
 
 
-def render_document_html(issue: Issue) -> str:
-    context = bulletin_context(issue)
-    context["pdf_title"] = pdf_title(issue)
+def render_document_html(issue: Issue, context: dict | None = None) -> str:
+    """The printed document; `context` is bulletin_context(issue) when one is at hand."""
+    context = {**(context or bulletin_context(issue)), "pdf_title": pdf_title(issue)}
     # The templates' indentation (a score table's loop most of all) becomes text nodes
     # that WeasyPrint parses, boxes and throws away; the templates put no whitespace
     # between inline tags, so dropping it changes nothing on the page.
@@ -84,7 +84,7 @@ def _stylesheet_path() -> Path:
 def print_files(root: str = DOCUMENT) -> list[Path]:
     """Every file that shapes the printed document besides its content: the templates
     reached from `root` through extends and include, the template tag modules they load,
-    the print stylesheet, the font subsets and the print pipeline's own modules."""
+    the print stylesheet, the shipped faces and their stylesheet and the print pipeline's own modules."""
     from django.template import engines
     from django.template.loader import get_template
     from django.template.loader_tags import ExtendsNode, IncludeNode
@@ -114,10 +114,9 @@ def print_files(root: str = DOCUMENT) -> list[Path]:
 
     walk(root)
     found[_stylesheet_path()] = None
-    for entry in fonts.read_manifest().values():
-        subset = fonts.subset_dir() / entry.get("file", "")
-        if subset.is_file():
-            found[subset] = None
+    found[fonts.stylesheet_path()] = None
+    for role in fonts.ROLES:
+        found[fonts.shipped_path(role)] = None
     for module in sorted(Path(__file__).parent.glob("*.py")):
         found[module] = None
     return list(found)
@@ -131,7 +130,6 @@ def files_digest(paths: list[Path]) -> str:
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update(fonts.font_face_css().encode())
     digest.update(f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}".encode())
     return digest.hexdigest()[:16]
 
@@ -226,7 +224,7 @@ class _Renderer:
         self.html_class = _html_class()
         self.font_config = FontConfiguration()
         self.stylesheets = [
-            CSS(string=fonts.font_face_css(), font_config=self.font_config),
+            CSS(filename=str(fonts.stylesheet_path()), font_config=self.font_config),
             CSS(filename=str(_stylesheet_path()), font_config=self.font_config),
         ]
         # WeasyPrint's layout is not thread-safe with a shared FontConfiguration.
@@ -261,6 +259,26 @@ def _release_renderer() -> None:
 
 def render_pdf(html: str) -> bytes:
     return renderer().render(html)
+
+
+# Text in every face of the layout: Pango loads a face the first time it lays one out.
+_WARM_UP = "".join(
+    f"<p style=\"font-family: '{role.family}'\">仿宋楷体黑体小标宋 2023年“38”—1—</p>"
+    for role in fonts.ROLES
+)
+
+
+def warm_up() -> float:
+    """Load the fonts and stylesheets and lay out one page now, so that the first PDF
+    someone asks for after a start costs what the others do. Returns the seconds spent.
+
+    Called where a web worker (deploy/gunicorn.conf.py) or the task worker (`manage.py
+    worker`) starts."""
+    import time
+
+    start = time.perf_counter()
+    render_pdf(f'<html lang="zh-CN"><body>{_WARM_UP}</body></html>')
+    return time.perf_counter() - start
 
 
 def render_issue_pdf(issue: Issue) -> bytes:

@@ -9,7 +9,13 @@ visits.py      the departments' leader visits
 The PDF services live with the print pipeline (bulletin/printing/pdf.py).
 """
 
-from bulletin.printing.pdf import StoredPdfError, issue_pdf, read_stored_pdf, verify_stored_pdfs
+from bulletin.printing.pdf import (
+    StoredPdfError,
+    issue_pdf,
+    issue_unprintable,
+    read_stored_pdf,
+    verify_stored_pdfs,
+)
 from bulletin.services.issues import (
     default_period,
     issue_approve,
@@ -74,6 +80,7 @@ __all__ = [
     "issue_return",
     "issue_send_to_review",
     "issue_start_editing",
+    "issue_unprintable",
     "issue_update",
     "next_issue_numbers",
     "notice_open",

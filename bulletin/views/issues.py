@@ -66,7 +66,8 @@ def issue_detail(request, pk: int):
 def _issue_page(request, issue: Issue, **forms):
     """The issue's page. A form of the workflow panel that failed (with `call_for`, the
     section of a call) is passed in `forms` and shown with its errors and text."""
-    context = bulletin_context(issue)
+    document = bulletin_context(issue)
+    context = dict(document)
     context["transitions"] = IssueTransition.objects.filter(issue=issue).select_related("actor")
     context["comment_form"] = CommentForm()
     context["return_form"] = IssueReturnForm()
@@ -79,7 +80,10 @@ def _issue_page(request, issue: Issue, **forms):
         section__issue=issue,
         status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
     ).count()
-    context["may"] = issue.allowed(request.user)
+    context["may"] = may = issue.allowed(request.user)
+    # Told while the text can still change: who sends it to review and who signs it off.
+    checking = may["send_to_review"] or may["approve"]
+    context["unprintable"] = services.issue_unprintable(issue, document) if checking else []
     context.update(forms)
     return render(request, "bulletin/issue_detail.html", context)
 
@@ -210,7 +214,22 @@ def _issue_step(request, pk: int, name: str, step, done: str, *, form_class=None
         messages.error(request, str(exc))
     else:
         messages.success(request, done)
+        if name in ("send_to_review", "approve"):
+            _warn_unprintable(request, issue)
     return redirect("bulletin:issue_detail", pk=issue.pk)
+
+
+def _warn_unprintable(request, issue: Issue) -> None:
+    characters = services.issue_unprintable(issue)
+    if characters:
+        messages.warning(
+            request,
+            _(
+                "No font on this server has these characters; they would print as boxes: "
+                "%(characters)s"
+            )
+            % {"characters": "、".join(characters)},
+        )
 
 
 @require_POST
