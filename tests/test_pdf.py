@@ -199,21 +199,6 @@ def test_a_long_send_line_wraps_aligned_after_its_colon(db, tmp_path):
     assert abs(second[0]["x0"] - text_x) < 1.0
 
 
-def test_characters_outside_gb2312_print_from_a_full_face(db, tmp_path):
-    rare = "王喆、朱镕基、李堃"
-    assert any(ch.encode("gb2312", "replace") == b"?" for ch in rare)
-    issue = ledger_issue()
-    make_section(issue, title="领导调研", kind=Section.Kind.FREE, body=f"本周，{rare}到大厅调研。")
-    path = write(tmp_path, rendering.render_issue_pdf(issue))
-    with pdfplumber.open(path) as pdf:
-        chars = [c for page in pdf.pages for c in page.chars]
-    text = "".join(c["text"] for c in chars)
-    assert rare in text
-    for ch in "喆镕堃":
-        used = {c["fontname"].split("+", 1)[-1] for c in chars if c["text"] == ch}
-        assert used and all(check_pdf.CJK_FACE.search(name) for name in used), used
-
-
 def test_an_attachment_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row(
     db, tmp_path
 ):

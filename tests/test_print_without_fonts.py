@@ -29,6 +29,21 @@ EMPTY_CONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig><cachedir>{cache}</cachedir></fontconfig>
 """
+# A machine whose only font is a full face: 朱雀仿宋 with its 12,000 characters, 喆 镕 堃
+# among them (the shipped subset stops at GB2312).
+FULL_FACE_CONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+RARE = "本周，王喆、朱镕基、李堃到大厅调研。"
+# No face at all has these: they print as .notdef boxes, which is why the editor is told.
+NO_FACE = "《𠀀字考》😀"
+UNPRINTABLE = """
+import json, django
+django.setup()
+from bulletin.printing import fonts
+print(json.dumps(fonts.unprintable(%r)))
+"""
 RENDER = """
 import json, sys
 import django
@@ -174,3 +189,52 @@ def test_the_machines_own_fonts_give_the_same_pages(renders, name):
         pytest.skip("an official face is installed here: it prints instead, as it should")
     out, _ = renders
     assert _words(out / f"{name}-own.pdf") == _words(out / f"{name}-bare.pdf")
+
+
+@pytest.fixture(scope="module")
+def rare_render(tmp_path_factory, django_db_setup, django_db_blocker):
+    """An issue with characters outside GB2312, rendered where the only font is full."""
+    from django.db import transaction
+
+    from bulletin.models import Section
+    from tests.factories import make_issue, make_section, make_series
+
+    out = tmp_path_factory.mktemp("rare")
+    with django_db_blocker.unblock(), transaction.atomic():
+        issue = make_issue(make_series(), year=2024, number=9, total=470)
+        make_section(issue, title="领导调研", kind=Section.Kind.FREE, body=RARE)
+        (out / "rare.html").write_text(rendering.render_document_html(issue), "utf-8")
+        transaction.set_rollback(True)
+    config = out / "full-face.conf"
+    config.write_text(
+        FULL_FACE_CONFIG.format(fonts=ROOT / "fonts" / "src", cache=out / "fc-cache"), "utf-8"
+    )
+    env = {"FONTCONFIG_FILE": str(config)}
+    _render([(out / "rare.html", out / "rare.pdf")], env)
+    result = subprocess.run(
+        [sys.executable, "-c", UNPRINTABLE % (RARE + NO_FACE)],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return out / "rare.pdf", json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_characters_outside_the_subsets_print_from_a_system_face_that_has_them(rare_render):
+    path, _ = rare_render
+    with pdfplumber.open(path) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    assert "王喆、朱镕基、李堃" in "".join(c["text"] for c in chars)
+    for ch in "喆镕堃":
+        used = {c["fontname"].split("+", 1)[-1] for c in chars if c["text"] == ch}
+        assert used == {"Zhuque-Fangsong"}, (ch, used)  # the machine's full face
+    body = {c["fontname"].split("+", 1)[-1] for c in chars if c["text"] == "厅"}
+    assert body == {"Jianbao-FangSong"}  # the rest of the line from the shipped face
+
+
+def test_the_characters_no_face_has_are_named(rare_render):
+    _, unprintable = rare_render
+    assert unprintable == ["𠀀", "😀"]
