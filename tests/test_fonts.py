@@ -216,3 +216,14 @@ def test_a_gunicorn_worker_loads_the_print_pipeline_before_its_first_request(mon
     hooks["post_worker_init"](Worker())
     assert rendering._renderer is not None
     assert logged and "print pipeline ready" in logged[0][0]
+
+
+def test_the_shipped_woff2_files_skip_the_glyf_transform():
+    """A transformed glyf table is rebuilt in Python at each start (3 s a TrueType face)."""
+    from fontTools.ttLib.woff2 import WOFF2Reader
+
+    for role in fonts.ROLES:
+        with open(fonts.shipped_path(role), "rb") as stream:
+            reader = WOFF2Reader(stream)
+            transformed = {tag for tag, entry in reader.tables.items() if entry.transformed}
+        assert not transformed & {"glyf", "loca"}, (role.file, transformed)
