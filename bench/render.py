@@ -5,9 +5,10 @@
 For each seed issue (imported into a throw-away SQLite database):
 - warm render: median and min-max over --runs renders in this process after 2
   warm-ups, through Jianbao's renderer (shared FontConfiguration, parsed stylesheets,
-  GB2312 font subsets), template rendering included;
-- the same HTML with WeasyPrint's defaults (system fonts, a new FontConfiguration and
-  stylesheet parse per render), measured alternately with ours in the same loop;
+  the shipped faces), template rendering included;
+- the same HTML with WeasyPrint's defaults (the shipped faces as plain files, a new
+  FontConfiguration and stylesheet parse per render), measured alternately with ours in
+  the same loop;
 - the ratio of the two medians;
 - cold: wall time of a fresh `manage.py render_issue` process;
 - PDF size;
@@ -56,12 +57,35 @@ from bulletin.printing import fonts, rendering  # noqa: E402
 SEEDS = ["2022-39.txt", "2023-38.txt"]
 
 
-def default_render(html: str) -> bytes:
-    """WeasyPrint as a first try would call it: system fonts, nothing shared."""
-    from weasyprint import CSS, HTML
+def _plain_faces_css() -> str:
+    """@font-face rules for the shipped faces as plain TTF/OTF files (decompressed once),
+    so that the default variant pays for fonts what a first try would, and no more."""
+    from fontTools.ttLib import TTFont
 
-    stylesheet = CSS(filename=str(rendering._stylesheet_path()))
-    return HTML(string=html, base_url=str(ROOT)).write_pdf(stylesheets=[stylesheet])
+    rules = []
+    for role in fonts.ROLES:
+        font = TTFont(fonts.shipped_path(role))
+        font.flavor = None
+        path = WORK / f"{role.key}.{'otf' if 'CFF ' in font else 'ttf'}"
+        font.save(str(path))
+        rules.append(f'@font-face {{ font-family: "{role.family}"; src: url("{path.as_uri()}"); }}')
+    return "\n".join(rules)
+
+
+def default_render(html: str, faces: str) -> bytes:
+    """WeasyPrint as a first try would call it: a new FontConfiguration and stylesheet
+    parse per render, its own user-agent stylesheet, no typesetting of ours."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    stylesheets = [
+        CSS(string=faces, font_config=config),
+        CSS(filename=str(rendering._stylesheet_path()), font_config=config),
+    ]
+    return HTML(string=html, base_url=str(ROOT)).write_pdf(
+        stylesheets=stylesheets, font_config=config
+    )
 
 
 def ms(seconds: float) -> str:
@@ -98,12 +122,13 @@ def main() -> None:
     missing = fonts.missing_shipped_faces()
     print(f"shipped faces: {'all there' if not missing else f'MISSING {missing}'}")
     print(f"runs: 2 warm-ups, then {args.runs} alternating renders per variant\n")
+    faces = _plain_faces_css()
 
     for name, issue in zip(SEEDS, issues, strict=True):
         # Warm-ups: load fonts and parse stylesheets once, for both variants.
         for _ in range(2):
             rendering.render_issue_pdf(issue)
-            default_render(rendering.render_document_html(issue))
+            default_render(rendering.render_document_html(issue), faces)
         ours: list[float] = []
         theirs: list[float] = []
         for _ in range(args.runs):
@@ -112,7 +137,7 @@ def main() -> None:
             ours.append(time.perf_counter() - start)
             html = rendering.render_document_html(issue)
             start = time.perf_counter()
-            default_pdf = default_render(html)
+            default_pdf = default_render(html, faces)
             theirs.append(time.perf_counter() - start)
         ratio = statistics.median(ours) / statistics.median(theirs)
 
