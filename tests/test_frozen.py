@@ -29,6 +29,7 @@ import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django import forms
@@ -767,7 +768,14 @@ def test_command_leaves_frozen_things_unchanged(frozen, tmp_path, case):
         with pytest.raises(CommandError, match="already holds"):
             call_command("generate_archive", "--years", "4", stdout=out)
     elif case.startswith("worker"):
-        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        from django_tasks_db.management.commands import db_worker
+
+        # The worker closes a connection that is inside a transaction, as Django does
+        # between requests; this test's world lives in one (rolled back afterwards).
+        with (
+            override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}),
+            mock.patch.object(db_worker, "close_old_connections", lambda: None),
+        ):
             call_command(*case.split(), stdout=out, stderr=err)
         assert "print pipeline ready" in out.getvalue()
     elif case == "backup":
