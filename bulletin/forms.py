@@ -214,15 +214,6 @@ class SectionForm(forms.ModelForm):
         return level
 
 
-class RecordsVersionForm(forms.Form):
-    """The section version a records form was opened at, posted beside the formset."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={"required": _("The page is out of date: reload it and edit again.")},
-    )
-
-
 class SectionTextForm(forms.Form):
     body = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False

@@ -143,15 +143,6 @@ class RoundForm(forms.Form):
         self.helper.form_tag = False
 
 
-class RecordsVersionForm(forms.Form):
-    """The version a records form was opened at, posted beside the formset."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={"required": _("The page is out of date: reload it and edit again.")},
-    )
-
-
 class FindingForm(forms.ModelForm):
     class Meta:
         model = InspectionItem

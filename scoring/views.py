@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from departments.access import require_role
 from departments.models import User
+from lib.forms import RecordsVersionForm
 from lib.text import parse_number
 from scoring import charts, excel, services
 from scoring.access import (
@@ -30,7 +31,6 @@ from scoring.forms import (
     MonthForm,
     ObjectionForm,
     PublishForm,
-    RecordsVersionForm,
     RoundForm,
     UploadForm,
 )

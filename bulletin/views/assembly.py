@@ -11,7 +11,6 @@ from bulletin import generate, services
 from bulletin.access import get_issue_for_user, get_section_for_user, get_submission_for_user
 from bulletin.forms import (
     AttachScoresForm,
-    RecordsVersionForm,
     RoundLinkForm,
     SectionForm,
     SectionTextForm,
@@ -19,6 +18,7 @@ from bulletin.forms import (
 )
 from bulletin.models import Issue, Section, Submission, number_sections
 from lib.diff import char_diff
+from lib.forms import RecordsVersionForm
 from lib.text import parse_number
 
 
