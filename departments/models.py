@@ -113,3 +113,35 @@ class User(AbstractUser):
     def is_centre_staff(self) -> bool:
         """Editors, approvers and administrators work on every department's material."""
         return self.is_superuser or self.role in {self.Role.EDITOR, self.Role.APPROVER}
+
+
+class LoginFailure(models.Model):
+    """One wrong password, kept for the login throttle (departments/throttle.py).
+
+    The two sequence numbers make the throttle's check-then-record safe across gunicorn
+    processes: an attempt records itself as the next failure of its user name and of its
+    address, and the unique constraints let only one of two simultaneous attempts that saw
+    the same failures through.
+    """
+
+    username = models.CharField(_("user name"), max_length=150)
+    address = models.GenericIPAddressField(_("address"))
+    time = models.DateTimeField(_("time"))
+    username_seq = models.PositiveIntegerField()
+    address_seq = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "username_seq"], name="loginfailure_username_seq_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["address", "address_seq"], name="loginfailure_address_seq_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["time"], name="loginfailure_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"

@@ -1,4 +1,7 @@
-"""Security settings a deployment relies on: CSP, login throttling, cookies, check --deploy."""
+"""Security settings a deployment relies on: CSP, cookies, check --deploy.
+
+Login throttling has its own module, tests/test_login_throttle.py.
+"""
 
 import os
 import re
@@ -55,31 +58,6 @@ def test_every_asset_a_page_links_is_served_by_the_app(client, editor):
 
 def login(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
-
-
-def test_repeated_wrong_passwords_lock_the_login(client, editor, clerk):
-    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = login(client, "editor", "wrong")
-        assert response.status_code == 200  # the form again, with its error
-    assert login(client, "editor", "wrong").status_code == 429
-    # Locked now: even the right password is refused, with a page that says why.
-    response = login(client, "editor", "pw")
-    assert response.status_code == 429
-    assert "登录失败次数过多" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    # Only that user name is locked, not everyone at this address.
-    response = login(client, "clerk", "pw")
-    assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(clerk.pk)
-
-
-def test_a_successful_login_clears_earlier_failures(client, editor):
-    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
-        login(client, "editor", "wrong")
-    assert login(client, "editor", "pw").status_code == 302
-    client.logout()
-    login(client, "editor", "wrong")
-    assert login(client, "editor", "pw").status_code == 302
 
 
 def test_session_and_csrf_cookies_are_httponly_and_end_with_the_browser(client, editor):
