@@ -3,20 +3,28 @@
 The archive holds
   database.sqlite3 or database.pgdump   the database (sqlite3 backup API / pg_dump -Fc)
   media/…                               MEDIA_ROOT, without the PDF render cache
-  manifest.json                         format, time, versions, migrations, counts and the
-                                        size and SHA-256 of every other file
+  manifest.json                         format, time, versions, migrations, counts, the
+                                        tables whose rows were left out and the size and
+                                        SHA-256 of every other file
+  manifest.sig                          with BACKUP_SIGNING_KEY: HMAC-SHA256 of the exact
+                                        manifest bytes (hex), so it vouches for every file
 
-A restore unpacks and checks the whole archive before it touches the database, so a
-damaged or altered archive changes nothing.
+The archive holds every password hash: it is created 0600 in a 0700 directory. A restore
+unpacks and checks the whole archive (signature, digests, and every issued PDF against the
+archived database) before it touches the database, so a damaged or altered archive
+changes nothing. Encryption, if it comes, can wrap the finished archive (and be undone
+before reading it) without changing what is inside.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import tarfile
@@ -29,10 +37,9 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from bulletin.models import Issue
@@ -40,10 +47,22 @@ from bulletin.models import Issue
 FORMAT = "jianbao-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Rendered again on demand; an issued PDF lives under issued/ and is kept.
 SKIPPED_MEDIA = {"pdf-cache"}
 OUR_APPS = ("departments", "bulletin", "scoring")
+# Rows a restore must not bring back: login sessions (they would log people back in),
+# failed logins (and django-axes' tables where an older Jianbao left them), the
+# background tasks' results (the db_table of django_tasks_db's DBTaskResult). The tables themselves stay, empty, so a restored
+# database still matches its migrations.
+TRANSIENT_TABLES = {
+    "django_session",
+    "django_tasks_database_dbtaskresult",
+    # failed logins: addresses and user names, kept a day for the throttle only
+    "departments_loginfailure",
+}
+TRANSIENT_PREFIXES = ("axes_",)
 
 Log = Callable[[str], None]
 
@@ -60,35 +79,61 @@ def default_output() -> Path:
 # --- backup -----------------------------------------------------------------------------
 
 
+def signing_key() -> bytes | None:
+    key = settings.BACKUP_SIGNING_KEY
+    return key.encode() if key else None
+
+
+def sign(key: bytes, manifest: bytes) -> str:
+    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
+
+
+def transient_tables() -> list[str]:
+    """The tables whose rows the dump leaves out (see TRANSIENT_TABLES)."""
+    return sorted(
+        table
+        for table in connection.introspection.table_names()
+        if table in TRANSIENT_TABLES or table.startswith(TRANSIENT_PREFIXES)
+    )
+
+
 def backup_create(*, output: Path, log: Log = print) -> dict:
     """Write the archive to `output` and return its manifest."""
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
     database_file = DATABASE_FILES[vendor]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "created": timezone.now().isoformat(),
-        "django": django.get_version(),
-        "database_vendor": vendor,
-        "database_file": database_file,
-        "migrations": applied_migrations(),
-        "counts": counts(),
-        "files": {},
-    }
+    # Only the last directory is ours to make private; the parents may be shared ones.
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    excluded = transient_tables()
+    key = signing_key()
     partial = output.with_name(output.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="jianbao-backup-") as tmp:
         dump = Path(tmp) / database_file
         log(f"Dumping the {vendor} database …")
         if vendor == "sqlite":
-            _sqlite_dump(dump)
+            migrations, counted = _sqlite_dump(dump, excluded=excluded)
         else:
-            _pg_dump(dump)
-        log(f"  {dump.stat().st_size} bytes")
+            migrations, counted = _pg_dump(dump, excluded=excluded)
+        log(f"  {dump.stat().st_size} bytes, without the rows of {', '.join(excluded) or '-'}")
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created": timezone.now().isoformat(),
+            "django": django.get_version(),
+            "database_vendor": vendor,
+            "database_file": database_file,
+            "migrations": migrations,
+            "counts": counted,
+            "excluded_data": excluded,
+            "files": {},
+        }
+        # A leftover from an interrupted run may have another mode (os.open keeps an
+        # existing file's); O_EXCL then also refuses a link planted under that name.
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with tarfile.open(partial, "w:gz") as tar:
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 manifest["files"][database_file] = _add(tar, dump, database_file)
                 log("Adding the media files …")
                 media = 0
@@ -97,9 +142,12 @@ def backup_create(*, output: Path, log: Log = print) -> dict:
                     media += 1
                 log(f"  {media} file(s)")
                 data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o644
-                tar.addfile(info, io.BytesIO(data))
+                _add_bytes(tar, MANIFEST, data)
+                if key:
+                    _add_bytes(tar, SIGNATURE, sign(key, data).encode())
+                    log("Signed with BACKUP_SIGNING_KEY.")
+                else:
+                    log("Not signed (BACKUP_SIGNING_KEY is not set).")
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -108,19 +156,29 @@ def backup_create(*, output: Path, log: Log = print) -> dict:
     return manifest
 
 
-def applied_migrations() -> dict[str, list[str]]:
-    applied: dict[str, list[str]] = {}
-    for app, name in MigrationRecorder(connection).applied_migrations():
-        applied.setdefault(app, []).append(name)
-    return {app: sorted(names) for app, names in sorted(applied.items())}
-
-
 def counts() -> dict[str, int]:
     return {
         "issues": Issue.objects.count(),
         "issued": Issue.objects.issued().count(),
         "issued_pdfs": Issue.objects.exclude(pdf_sha256="").count(),
     }
+
+
+def _dump_facts(cursor) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The applied migrations and the counts, read through `cursor`: on the dumped SQLite
+    file, or in the PostgreSQL transaction whose snapshot pg_dump wrote, so that they
+    describe the dump and not the database a moment before or after it."""
+    migrations: dict[str, list[str]] = {}
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+    for app, name in cursor.fetchall():
+        migrations.setdefault(app, []).append(name)
+    cursor.execute(
+        "SELECT COUNT(*), COUNT(CASE WHEN status = %s THEN 1 END), "
+        f"COUNT(CASE WHEN pdf_sha256 <> '' THEN 1 END) FROM {Issue._meta.db_table}",
+        [Issue.Status.ISSUED.value],
+    )
+    issues, issued, issued_pdfs = cursor.fetchone()
+    return migrations, {"issues": issues, "issued": issued, "issued_pdfs": issued_pdfs}
 
 
 def _media_files(root: Path):
@@ -158,7 +216,13 @@ def _add(tar: tarfile.TarFile, path: Path, name: str) -> dict:
     return {"size": info.size, "sha256": reader.sha256.hexdigest()}
 
 
-def _sqlite_dump(path: Path) -> None:
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o644
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _sqlite_copy(path: Path) -> None:
     # The backup API copies a consistent snapshot while the site keeps running.
     connection.ensure_connection()
     target = sqlite3.connect(path)
@@ -168,7 +232,27 @@ def _sqlite_dump(path: Path) -> None:
         target.close()
 
 
-def _pg_command(program: str, *args: str) -> None:
+def _sqlite_dump(path: Path, *, excluded: list[str]) -> tuple[dict, dict]:
+    _sqlite_copy(path)
+    # Through Django's backend, not a bare sqlite3 connection: VACUUM evaluates CHECK
+    # constraints that call the functions it registers (django_date_extract …).
+    copy = type(connections[DEFAULT_DB_ALIAS])({**connection.settings_dict, "NAME": str(path)})
+    try:
+        with copy.cursor() as cursor:
+            # The excluded tables reference only one another (axes' expirations point at
+            # its attempts): once all are empty nothing dangles, whatever the order.
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in excluded:
+                cursor.execute(f'DELETE FROM "{table}"')
+            # Deleted rows stay readable in free pages until the file is rebuilt.
+            cursor.execute("VACUUM")
+            return _dump_facts(cursor)
+    finally:
+        copy.close()
+
+
+def _pg_command(program: str, *args: str, connect: bool = True) -> str:
+    """Run a PostgreSQL client program (on Django's database if `connect`); its stdout."""
     db = connection.settings_dict
     env = dict(os.environ)
     if db.get("PASSWORD"):
@@ -176,28 +260,49 @@ def _pg_command(program: str, *args: str) -> None:
     if (db.get("OPTIONS") or {}).get("sslmode"):
         env["PGSSLMODE"] = db["OPTIONS"]["sslmode"]
     command = [program, *args]
-    for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-        if db.get(key):
-            command += [flag, str(db[key])]
-    command += ["--dbname", db["NAME"]]
+    if connect:
+        for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+            if db.get(key):
+                command += [flag, str(db[key])]
+        command += ["--dbname", db["NAME"]]
     try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, env=env, capture_output=True, encoding="utf-8", check=False
+        )
     except FileNotFoundError:
         raise BackupError(
             f"{program} is not installed (Debian: apt-get install postgresql-client)."
         ) from None
     if result.returncode:
         raise BackupError(f"{program} failed:\n{result.stderr.strip()}")
+    return result.stdout
 
 
-def _pg_dump(path: Path) -> None:
-    _pg_command("pg_dump", "--format=custom", "--file", str(path))
+def _pg_dump(path: Path, *, excluded: list[str]) -> tuple[dict, dict]:
+    import psycopg
+
+    # pg_dump reads the snapshot this transaction exported, which must stay open until it
+    # is done; the counts are then read in the same transaction, so they see exactly the
+    # rows pg_dump wrote even while the site keeps writing.
+    with psycopg.connect(**connection.get_connection_params()) as snapshot:
+        snapshot.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        snapshot.read_only = True
+        (snapshot_id,) = snapshot.execute("SELECT pg_export_snapshot()").fetchone()
+        _pg_command(
+            "pg_dump",
+            "--format=custom",
+            f"--snapshot={snapshot_id}",
+            *(f"--exclude-table-data={table}" for table in excluded),
+            "--file",
+            str(path),
+        )
+        return _dump_facts(snapshot.cursor())
 
 
 # --- restore ----------------------------------------------------------------------------
 
 
-def read_archive(*, archive: Path, into: Path) -> dict:
+def read_archive(*, archive: Path, into: Path, log: Log = print) -> dict:
     """Unpack `archive` into `into` and return its manifest once every file checks out."""
     not_a_backup = f"{archive} is not a Jianbao backup"
     if not archive.is_file():
@@ -209,11 +314,16 @@ def read_archive(*, archive: Path, into: Path) -> dict:
         with tarfile.open(archive, "r:gz") as tar:
             members = tar.getmembers()
             names = {member.name: member for member in members}
-            if MANIFEST not in names:
+            if MANIFEST not in names or not names[MANIFEST].isfile():
                 raise BackupError(f"{not_a_backup} (it has no {MANIFEST}).")
+            data = tar.extractfile(names[MANIFEST]).read()
+            signature = None
+            if SIGNATURE in names and names[SIGNATURE].isfile():
+                signature = tar.extractfile(names[SIGNATURE]).read()
+            _check_signature(archive, data, signature, log)
             try:
-                manifest = json.load(tar.extractfile(names[MANIFEST]))
-            except (ValueError, TypeError):
+                manifest = json.loads(data)
+            except ValueError:
                 raise BackupError(f"{not_a_backup} (its {MANIFEST} is unreadable).") from None
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise BackupError(f"{not_a_backup} (its {MANIFEST} is not ours).")
@@ -226,7 +336,8 @@ def read_archive(*, archive: Path, into: Path) -> dict:
             unexpected = [
                 member.name
                 for member in members
-                if member.name != MANIFEST and (member.name not in files or not member.isfile())
+                if not member.isfile()
+                or (member.name not in files and member.name not in (MANIFEST, SIGNATURE))
             ]
             if unexpected:
                 raise BackupError(
@@ -248,6 +359,28 @@ def read_archive(*, archive: Path, into: Path) -> dict:
     if manifest.get("database_file") not in files:
         raise BackupError(f"{archive} holds no database dump. Nothing was restored.")
     return manifest
+
+
+def _check_signature(archive: Path, manifest: bytes, signature: bytes | None, log: Log) -> None:
+    key = signing_key()
+    if key is None:
+        if signature is not None:
+            log(
+                "  warning: the archive is signed, but BACKUP_SIGNING_KEY is not set here: "
+                "its signature was not checked"
+            )
+        return
+    if signature is None:
+        raise BackupError(
+            f"{archive} is not signed, and BACKUP_SIGNING_KEY is set: an unsigned archive "
+            "is refused. Nothing was restored."
+        )
+    if not hmac.compare_digest(signature.strip(), sign(key, manifest).encode()):
+        raise BackupError(
+            f"The signature of {archive} does not match BACKUP_SIGNING_KEY: the archive was "
+            "altered or signed with another key. Nothing was restored."
+        )
+    log("  signature checked")
 
 
 def _sha256(path: Path) -> str:
@@ -292,6 +425,103 @@ def _check_compatible(manifest: dict) -> None:
         )
 
 
+def _check_issued_pdfs(dump: Path, media: Path) -> int:
+    """Check every issued PDF the archived database records against the staged media
+    files (the manifest's digests only say the files are those the backup wrote); return
+    how many there are."""
+    issues = _sqlite_issued_pdfs(dump) if connection.vendor == "sqlite" else _pg_issued_pdfs(dump)
+    for issue in issues:
+        label = f"Issue #{issue['id']} ({issue['year']} no. {issue['number']})"
+        path = media / (issue["pdf"] or "")
+        # A name reaching out of the staged media would check a file of this machine.
+        if not issue["pdf"] or not path.resolve().is_relative_to(media.resolve()):
+            raise BackupError(
+                f"{label} records the issued PDF {issue['pdf']!r}, which cannot be in the "
+                "archive: it was altered. Nothing was restored."
+            )
+        if not path.is_file():
+            raise BackupError(
+                f"{label}: its issued PDF {issue['pdf']} is not in the archive. "
+                "Nothing was restored."
+            )
+        if _sha256(path) != issue["pdf_sha256"]:
+            raise BackupError(
+                f"{label}: its issued PDF {issue['pdf']} does not match the SHA-256 the "
+                "archived database records for it: the archive was altered. "
+                "Nothing was restored."
+            )
+    return len(issues)
+
+
+ISSUED_PDF_COLUMNS = ("id", "year", "number", "pdf", "pdf_sha256")
+
+
+def _sqlite_issued_pdfs(dump: Path) -> list[dict]:
+    db = sqlite3.connect(dump)
+    try:
+        rows = db.execute(
+            f"SELECT {', '.join(ISSUED_PDF_COLUMNS)} FROM {Issue._meta.db_table} "
+            "WHERE pdf_sha256 <> '' ORDER BY id"
+        ).fetchall()
+    finally:
+        db.close()
+    return [dict(zip(ISSUED_PDF_COLUMNS, row, strict=True)) for row in rows]
+
+
+def _pg_issued_pdfs(dump: Path) -> list[dict]:
+    # pg_restore without a database prints the table's data as a COPY block; no server is
+    # needed, and nothing is restored yet.
+    script = _pg_command(
+        "pg_restore",
+        "--data-only",
+        f"--table={Issue._meta.db_table}",
+        "--file=-",
+        str(dump),
+        connect=False,
+    )
+    return [
+        {column: row[column] for column in ISSUED_PDF_COLUMNS}
+        for row in copy_rows(script)
+        if row["pdf_sha256"]
+    ]
+
+
+_COPY = re.compile(r"COPY \S+ \((?P<columns>.*)\) FROM stdin;")
+_COPY_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)")
+_COPY_CHARACTERS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _copy_unescape(field: str) -> str:
+    def character(match: re.Match) -> str:
+        code = match.group(1)
+        if code[0] == "x" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        if code[0] in "01234567":
+            return chr(int(code, 8))
+        return _COPY_CHARACTERS.get(code, code)
+
+    return _COPY_ESCAPE.sub(character, field)
+
+
+def copy_rows(script: str) -> list[dict]:
+    """The rows of the first COPY … FROM stdin block of a SQL script (PostgreSQL's text
+    format: tab-separated, \\N for NULL, backslash escapes), as dicts by column name."""
+    lines = iter(script.split("\n"))
+    for line in lines:
+        if match := _COPY.fullmatch(line):
+            columns = [name.strip().strip('"') for name in match["columns"].split(",")]
+            break
+    else:
+        return []
+    rows = []
+    for line in lines:
+        if line == "\\.":
+            break
+        fields = [None if field == "\\N" else _copy_unescape(field) for field in line.split("\t")]
+        rows.append(dict(zip(columns, fields, strict=True)))
+    return rows
+
+
 def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> dict:
     """Replace the database and the media files with the archive's; return its manifest.
 
@@ -305,16 +535,20 @@ def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> d
     with tempfile.TemporaryDirectory(prefix=".jianbao-restore-", dir=media_root) as tmp:
         staging = Path(tmp)
         log(f"Reading {archive} …")
-        manifest = read_archive(archive=archive, into=staging)
+        manifest = read_archive(archive=archive, into=staging, log=log)
         _check_compatible(manifest)
-        log(f"  backup of {manifest.get('created')}, {len(manifest['files'])} file(s), checked")
+        dump = staging / manifest["database_file"]
+        checked = _check_issued_pdfs(dump, staging / "media")
+        log(
+            f"  backup of {manifest.get('created')}, {len(manifest['files'])} file(s), "
+            f"{checked} issued PDF(s) matching the archived database: checked"
+        )
         if not force and not database_is_empty():
             raise BackupError(
                 "The database is not empty. Restoring replaces everything in it: "
                 "use --force if that is what you want. Nothing was restored."
             )
         log(f"Restoring the {connection.vendor} database …")
-        dump = staging / manifest["database_file"]
         if connection.vendor == "sqlite":
             _sqlite_restore(dump)
         else:

@@ -9,13 +9,16 @@ process of its own, as an operator would run it.
 import contextlib
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import tarfile
+import threading
 import uuid
 from decimal import Decimal
 from io import StringIO
@@ -23,15 +26,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from bulletin import services
 from bulletin.importer import import_file
 from bulletin.models import Issue, Section
+from departments.models import LoginFailure, User
+from ops import backup
 from scoring import services as scoring
 from tests.factories import make_issue, make_section, make_series
 
@@ -42,6 +50,13 @@ BACKUP = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_signing_key(settings, monkeypatch):
+    # A key in the environment of whoever runs the suite would sign and check everything.
+    settings.BACKUP_SIGNING_KEY = ""
+    monkeypatch.delenv("BACKUP_SIGNING_KEY", raising=False)
 
 
 def sha256(data: bytes) -> str:
@@ -204,16 +219,170 @@ def test_a_backup_restores_into_a_fresh_database_with_every_issued_pdf_intact(
         assert list(target.media.glob(".before-restore-*/issued/*.pdf"))
 
 
+# --- what the archive holds, and who can read it ------------------------------------------
+
+
+@BACKUP
+def test_the_archive_is_written_private_in_a_private_backups_directory(
+    settings, tmp_path, monkeypatch
+):
+    settings.VAR_DIR = tmp_path / "var"
+    backups = settings.VAR_DIR / "backups"
+    partial_modes = []
+    add = backup._add
+
+    def add_and_look(tar, path, name):
+        partial_modes.extend(mode(partial) for partial in backups.glob("*.partial"))
+        return add(tar, path, name)
+
+    monkeypatch.setattr(backup, "_add", add_and_look)
+    # A umask that lets anyone read new files: the modes must not depend on it.
+    umask = os.umask(0)
+    try:
+        call_command("backup", stdout=StringIO())
+    finally:
+        os.umask(umask)
+    (archive,) = backups.iterdir()
+    assert archive.name.endswith(".tar.gz")
+    assert mode(backups) == 0o700
+    assert mode(archive) == 0o600
+    assert partial_modes and set(partial_modes) == {0o600}
+
+
+@pytest.fixture
+def axes_tables(transactional_db):
+    """Login attempts in a table django-axes left behind in a database that once had it
+    (Jianbao used it before departments/throttle.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'CREATE TABLE "axes_accesslog" ("id" integer PRIMARY KEY, "username" '
+            'varchar(255) NULL, "ip_address" varchar(39) NULL)'
+        )
+        cursor.execute("INSERT INTO axes_accesslog VALUES (1, 'clerk', '10.0.0.9')")
+    yield ["axes_accesslog"]
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE "axes_accesslog"')
+
+
+@BACKUP
+def test_sessions_login_attempts_and_task_results_are_left_out_but_password_hashes_kept(
+    tmp_path, clerk, axes_tables
+):
+    session = SessionStore()
+    session["_auth_user_id"] = str(clerk.pk)
+    session.create()
+    # Pages' worth of them, so that deleting them frees pages a VACUUM must drop.
+    expiry = timezone.now() + datetime.timedelta(days=1)
+    Session.objects.bulk_create(
+        Session(session_key=uuid.uuid4().hex, session_data="x" * 500, expire_date=expiry)
+        for _ in range(100)
+    )
+    DBTaskResult.objects.create(
+        args_kwargs={},
+        task_path="bulletin.tasks.render_issue_pdf",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    LoginFailure.objects.create(
+        username="clerk", address="10.0.0.9", time=timezone.now(), username_seq=1, address_seq=1
+    )
+    transient = {
+        "django_session",
+        DBTaskResult._meta.db_table,
+        LoginFailure._meta.db_table,
+        *axes_tables,
+    }
+    expected_rows = row_counts()
+    assert all(expected_rows[table] > 0 for table in transient)
+    archive = tmp_path / "jianbao.tar.gz"
+    call_command("backup", output=archive, stdout=StringIO())
+
+    manifest = manifest_of(archive)
+    every_axes_table = {table for table in expected_rows if table.startswith("axes_")}
+    assert set(manifest["excluded_data"]) == transient | every_axes_table
+    if connection.vendor == "sqlite":
+        # Deleted and vacuumed: no free page is left to hold a session (some builds zero
+        # deleted rows themselves, SECURE_DELETE, hence both checks).
+        dumped = tmp_path / "dumped.sqlite3"
+        with tarfile.open(archive, "r:gz") as tar:
+            dumped.write_bytes(tar.extractfile(manifest["database_file"]).read())
+        assert session.session_key.encode() not in dumped.read_bytes()
+        with contextlib.closing(sqlite3.connect(dumped)) as db:
+            assert db.execute("PRAGMA freelist_count").fetchone() == (0,)
+
+    with fresh_database(tmp_path) as target:
+        restored = manage("restore", str(archive), env=target.env)
+        assert restored.returncode == 0, restored.stderr
+        # The tables are there, empty; everything else came back whole.
+        assert target.row_counts() == {
+            table: 0 if table in transient else rows for table, rows in expected_rows.items()
+        }
+        users = dict(target.query(f"SELECT username, password FROM {User._meta.db_table}"))
+        assert users == dict(User.objects.values_list("username", "password"))
+
+
+@BACKUP
+def test_the_manifest_counts_what_the_dump_holds_while_issues_are_being_added(
+    tmp_path, monkeypatch
+):
+    series = make_series()
+    make_issue(series)
+    added = []
+
+    def add_an_issue_elsewhere():
+        # A thread has a database connection of its own, as a web worker would.
+        def add():
+            number = 2 + len(added)
+            added.append(make_issue(series, number=number, total=number))
+            connection.close()
+
+        thread = threading.Thread(target=add)
+        thread.start()
+        thread.join()
+
+    # The step that reads the database: SQLite's copy, or pg_dump.
+    step = "_sqlite_copy" if connection.vendor == "sqlite" else "_pg_command"
+    dump = getattr(backup, step)
+
+    def dump_while_issues_are_added(*args, **kwargs):
+        add_an_issue_elsewhere()
+        result = dump(*args, **kwargs)
+        add_an_issue_elsewhere()
+        return result
+
+    monkeypatch.setattr(backup, step, dump_while_issues_are_added)
+    archive = tmp_path / "jianbao.tar.gz"
+    call_command("backup", output=archive, stdout=StringIO())
+    assert len(added) == 2 and Issue.objects.count() == 3
+
+    with fresh_database(tmp_path) as target:
+        restored = manage("restore", str(archive), env=target.env)
+        assert restored.returncode == 0, restored.stderr
+        (in_dump,), *_ = target.query("SELECT COUNT(*) FROM bulletin_issue")
+    assert manifest_of(archive)["counts"]["issues"] == in_dump
+    # SQLite copies the issue added before the copy; pg_dump reads a snapshot older
+    # than both.
+    assert in_dump == (2 if connection.vendor == "sqlite" else 1)
+
+
 # --- refusals ------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def archive(transactional_db, tmp_path) -> Path:
-    """A small backup: one issued issue with a stored file standing in for its PDF."""
+def stand_in(transactional_db) -> Issue:
+    """One issued issue with a stored file standing in for its PDF."""
     pdf = b"%PDF-1.7 stand-in"
     issue = make_issue(make_series(), status=Issue.Status.ISSUED, pdf_sha256=sha256(pdf))
     issue.pdf.name = default_storage.save("issued/issue.pdf", ContentFile(pdf))
     issue.save(update_fields=["pdf"])
+    return issue
+
+
+@pytest.fixture
+def archive(stand_in, tmp_path) -> Path:
+    """A small backup of the stand-in issue."""
     path = tmp_path / "small.tar.gz"
     call_command("backup", output=path, stdout=StringIO())
     return path
@@ -244,16 +413,36 @@ def nothing_restored(tmp_path: Path) -> None:
     assert not list((tmp_path / "media").glob(".jianbao-restore-*"))
 
 
+def database_and_media() -> tuple:
+    """What a refused restore must leave exactly as it was."""
+    media = Path(settings.MEDIA_ROOT)
+    issues = Issue.objects.order_by("pk").values_list("pk", "status", "pdf", "pdf_sha256")
+    files = {path: path.read_bytes() for path in media.rglob("*") if path.is_file()}
+    return row_counts(), list(issues), files
+
+
+def manifest_of(archive: Path) -> dict:
+    with tarfile.open(archive, "r:gz") as tar:
+        return json.load(tar.extractfile("manifest.json"))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
 def test_the_archive_lists_every_file_with_its_digest(archive):
     with tarfile.open(archive, "r:gz") as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
         database = tar.extractfile(manifest["database_file"]).read()
+        names = tar.getnames()
     assert manifest["format"] == "jianbao-backup"
     assert manifest["database_vendor"] == connection.vendor
     assert "0001_initial" in manifest["migrations"]["bulletin"]
     assert manifest["counts"] == {"issues": 1, "issued": 1, "issued_pdfs": 1}
     assert manifest["files"]["media/issued/issue.pdf"]["sha256"] == sha256(b"%PDF-1.7 stand-in")
     assert manifest["files"][manifest["database_file"]]["sha256"] == sha256(database)
+    assert "django_session" in manifest["excluded_data"]
+    assert "manifest.sig" not in names  # no BACKUP_SIGNING_KEY, no signature
 
 
 def test_restore_refuses_a_non_empty_database_without_force(archive, tmp_path):
@@ -291,3 +480,112 @@ def test_restore_refuses_a_file_that_is_not_a_backup(archive, tmp_path):
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
     assert "damaged" in refused(truncated, "--force")
     nothing_restored(tmp_path)
+
+
+def test_a_signed_archive_restores_with_its_key_and_without_one_with_a_warning(
+    stand_in, tmp_path, settings
+):
+    settings.BACKUP_SIGNING_KEY = "the key"
+    signed = tmp_path / "signed.tar.gz"
+    call_command("backup", output=signed, stdout=StringIO())
+    with tarfile.open(signed, "r:gz") as tar:
+        manifest = tar.extractfile("manifest.json").read()
+        signature = tar.extractfile("manifest.sig").read().decode()
+    assert signature == hmac.new(b"the key", manifest, hashlib.sha256).hexdigest()
+
+    with fresh_database(tmp_path) as target:
+        checked = manage(
+            "restore", str(signed), env={**target.env, "BACKUP_SIGNING_KEY": "the key"}
+        )
+        assert checked.returncode == 0, checked.stderr
+        assert "signature checked" in checked.stdout
+        unchecked = manage("restore", str(signed), "--force", env=target.env)
+        assert unchecked.returncode == 0, unchecked.stderr
+        assert "signature was not checked" in unchecked.stdout
+        assert target.issued_pdfs() == issued_pdfs()
+
+
+def test_restore_with_a_key_refuses_an_unsigned_archive(archive, tmp_path, settings):
+    before = database_and_media()
+    settings.BACKUP_SIGNING_KEY = "the key"
+    message = refused(archive, "--force")
+    assert "is not signed" in message and "Nothing was restored" in message
+    assert database_and_media() == before
+    nothing_restored(tmp_path)
+
+
+def test_restore_with_a_key_refuses_a_wrong_signature(stand_in, tmp_path, settings):
+    settings.BACKUP_SIGNING_KEY = "the key"
+    signed = tmp_path / "signed.tar.gz"
+    call_command("backup", output=signed, stdout=StringIO())
+    before = database_and_media()
+
+    settings.BACKUP_SIGNING_KEY = "another key"
+    message = refused(signed, "--force")
+    assert "signature" in message and "Nothing was restored" in message
+    # The right key, but one byte added to the manifest after it was signed.
+    settings.BACKUP_SIGNING_KEY = "the key"
+    altered = rewrite(signed, lambda name, data: data + b" " if name == "manifest.json" else data)
+    message = refused(altered, "--force")
+    assert "signature" in message and "Nothing was restored" in message
+    assert database_and_media() == before
+    nothing_restored(tmp_path)
+
+
+def test_restore_refuses_an_issued_pdf_that_does_not_match_the_archived_database(archive, tmp_path):
+    # Replaced consistently: the manifest's digest is that of the new file, so only the
+    # SHA-256 the archived database recorded at issue time can tell.
+    other = b"%PDF-1.7 another document"
+    member = "media/issued/issue.pdf"
+
+    def tamper(name, data):
+        if name == member:
+            return other
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["files"][member] = {"size": len(other), "sha256": sha256(other)}
+            return json.dumps(manifest).encode()
+        return data
+
+    before = database_and_media()
+    message = refused(rewrite(archive, tamper), "--force")
+    assert f"Issue #{Issue.objects.get().pk} " in message and "issued/issue.pdf" in message
+    assert "does not match the SHA-256" in message and "Nothing was restored" in message
+    assert database_and_media() == before
+    nothing_restored(tmp_path)
+
+
+def test_restore_refuses_an_archive_without_an_issued_pdf_its_database_records(archive, tmp_path):
+    member = "media/issued/issue.pdf"
+
+    def drop(name, data):
+        if name == member:
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            del manifest["files"][member]
+            return json.dumps(manifest).encode()
+        return data
+
+    before = database_and_media()
+    message = refused(rewrite(archive, drop), "--force")
+    assert f"Issue #{Issue.objects.get().pk} " in message and "is not in the archive" in message
+    assert "Nothing was restored" in message
+    assert database_and_media() == before
+    nothing_restored(tmp_path)
+
+
+def test_the_issues_of_a_pg_dump_are_read_from_its_copy_block():
+    # What `pg_restore --data-only --table=… -f -` prints, with the escapes of COPY's text
+    # format: \t, \\, \N for NULL.
+    script = (
+        "SET client_encoding = 'UTF8';\n\n"
+        'COPY public.bulletin_issue (id, "number", pdf, pdf_sha256) FROM stdin;\n'
+        "1\t38\tissued/a\\tb\\\\c.pdf\tabc\n"
+        "2\t39\t\\N\t\n"
+        "\\.\n\n"
+    )
+    assert backup.copy_rows(script) == [
+        {"id": "1", "number": "38", "pdf": "issued/a\tb\\c.pdf", "pdf_sha256": "abc"},
+        {"id": "2", "number": "39", "pdf": None, "pdf_sha256": ""},
+    ]

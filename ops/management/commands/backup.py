@@ -7,8 +7,9 @@ from ops.backup import BackupError, backup_create, default_output
 
 class Command(BaseCommand):
     help = (
-        "Write the database and the media files (without the PDF render cache) to one "
-        ".tar.gz archive with a manifest of SHA-256 digests."
+        "Write the database (without sessions, login attempts and task results) and the "
+        "media files (without the PDF render cache) to one private .tar.gz archive with a "
+        "manifest of SHA-256 digests, signed when BACKUP_SIGNING_KEY is set."
     )
 
     def add_arguments(self, parser) -> None:

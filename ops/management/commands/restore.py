@@ -8,9 +8,10 @@ from ops.backup import BackupError, backup_restore, counts
 
 class Command(BaseCommand):
     help = (
-        "Replace the database and the media files with those of a backup archive, then "
-        "check every issued PDF against its SHA-256. Refuses a non-empty database "
-        "unless --force is given."
+        "Replace the database and the media files with those of a backup archive, once "
+        "its digests, its signature (when BACKUP_SIGNING_KEY is set) and every issued PDF "
+        "check out, then check every issued PDF against its SHA-256 again. Refuses a "
+        "non-empty database unless --force is given."
     )
 
     def add_arguments(self, parser) -> None:
