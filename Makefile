@@ -61,9 +61,11 @@ fonts: $(VENV)/.runtime
 serve: bootstrap-run $(VENV)/.runtime messages
 	deploy/serve.sh
 
-# CI: start `make serve` on a fresh database, log in, render and download over HTTP, stop.
+# CI: start `make serve` on a fresh database, log in, render and download over HTTP, stop;
+# then kill its processes, cut its database and load its worker (deploy/resilience.py).
 stack-test: bootstrap-ci $(VENV)/.dev messages
 	$(BIN)/python deploy/smoke.py
+	$(BIN)/python deploy/resilience.py
 
 # CI: the compose file is valid (Debian's docker-compose; no Docker engine needed).
 compose-check: bootstrap-ci

@@ -9,6 +9,7 @@ from bulletin.models import (
     IssueTransition,
     LeaderVisit,
     Notice,
+    PdfRender,
     RecipientGroup,
     Section,
     SectionVersion,
@@ -202,6 +203,14 @@ class IssueTransitionAdmin(RecordAdmin):
     list_filter = ["to_status", "at"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["issue__series", "actor"]
+
+
+@admin.register(PdfRender)
+class PdfRenderAdmin(RecordAdmin):
+    list_display = ["issue", "status", "reason", "attempts", "updated_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["issue__series__title", "key"]
+    list_select_related = ["issue__series"]
 
 
 @admin.register(SectionVersion)

@@ -32,6 +32,7 @@ from bulletin.models import Issue, Section, Series, Submission
 from bulletin.services import next_issue_numbers
 from departments.models import Department
 from lib.audit import log_transition
+from lib.limits import MAX_BODY, MAX_IMPORT_BYTES, MAX_ISSUE_CHARS
 from lib.numbering import parse_chinese_numeral
 from lib.points import is_half_point
 from lib.text import compact, normalize_chinese, widen_digits
@@ -878,6 +879,12 @@ def _save_scores(parsed: ParsedAttachment, by_name: dict, *, replace: bool) -> N
 
 def import_file(path: Path | str, *, replace: bool = False) -> Issue:
     path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
+        raise BulletinFormatError(
+            None,
+            f"the file has {path.stat().st_size} bytes; a bulletin has at most "
+            f"{MAX_IMPORT_BYTES} (it could not be printed within the render budget)",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -885,7 +892,18 @@ def import_file(path: Path | str, *, replace: bool = False) -> Issue:
             text = path.read_text(encoding="gb18030")
         except UnicodeDecodeError:
             raise BulletinFormatError(None, "the file is neither UTF-8 nor GB18030 text") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_BODY:
+            raise BulletinFormatError(
+                number,
+                f"a paragraph of {len(line)} characters; at most {MAX_BODY} can be printed "
+                "within the render budget: split it",
+            )
     doc = parse_bulletin(text)
+    if len(text) > MAX_ISSUE_CHARS:
+        raise BulletinFormatError(
+            None, f"{len(text)} characters of text; an issue has at most {MAX_ISSUE_CHARS}"
+        )
     try:
         return save_bulletin(doc, replace=replace)
     except IntegrityError as exc:

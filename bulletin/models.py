@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletin import search
 from departments.models import User
-from lib.limits import MAX_LINE
+from lib.limits import MAX_BODY, MAX_LINE
 from lib.numbering import chinese_numeral
 from lib.workflow import StateMachine, TransitionRecord, step
 
@@ -488,7 +488,9 @@ class Submission(StateMachine, models.Model):
         blank=True,
         help_text=_("A run-in headline sentence, ending in 。"),
     )
-    body = models.TextField(_("body"), blank=True, help_text=_("One paragraph per line."))
+    body = models.TextField(
+        _("body"), blank=True, max_length=MAX_BODY, help_text=_("One paragraph per line.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -616,7 +618,9 @@ class LeaderVisit(models.Model):
     leader_title = models.CharField(
         _("leader title"), max_length=100, help_text=_("For example 党组成员、副厅长.")
     )
-    activity = models.TextField(_("activity"), blank=True, help_text=_("What the leader did."))
+    activity = models.TextField(
+        _("activity"), blank=True, max_length=MAX_BODY, help_text=_("What the leader did.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -833,3 +837,71 @@ class SectionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} v{self.number}"
+
+
+class PdfRender(models.Model):
+    """One rendering of an issue's printed form, asked for by a download and done by
+    the worker within its time and memory budget (bulletin/printing/budget.py).
+
+    Keyed by the content key of the document (the PDF cache's file name): an edit makes
+    a new key, so a failure is remembered for exactly the text that failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("none")
+        TIMEOUT = "timeout", _("took longer than the time limit")
+        MEMORY = "memory", _("needed more memory than the limit")
+        ERROR = "error", _("failed with an error")
+        INTERRUPTED = "interrupted", _("was interrupted too many times")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="renders")
+    key = models.CharField(_("content key"), max_length=64, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    reason = models.CharField(
+        _("reason"), max_length=12, choices=Reason.choices, blank=True, default=Reason.NONE
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("PDF rendering")
+        verbose_name_plural = _("PDF renderings")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}:{self.key[:12]} {self.status}"
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    def explanation(self) -> str:
+        """Why the PDF is missing, for the editor."""
+        if self.reason == self.Reason.TIMEOUT:
+            return _(
+                "Generating the PDF took longer than %(seconds)s seconds and was stopped. "
+                "The issue is probably too long: shorten the longest paragraphs or split it."
+            ) % {"seconds": f"{settings.RENDER_TIMEOUT_SECONDS:g}"}
+        if self.reason == self.Reason.MEMORY:
+            return _(
+                "Generating the PDF needed more than %(megabytes)s MB of memory and was "
+                "stopped. The issue is probably too long: shorten the longest paragraphs "
+                "or split it."
+            ) % {"megabytes": settings.RENDER_MEMORY_MB}
+        if self.reason == self.Reason.INTERRUPTED:
+            return _(
+                "The background process generating the PDF stopped %(count)s times; it is "
+                "not tried again by itself. Please tell the administrator."
+            ) % {"count": settings.TASK_MAX_ATTEMPTS}
+        return _(
+            "Generating the PDF failed with an error. The issue is unchanged; please try "
+            "again later or tell the administrator."
+        )

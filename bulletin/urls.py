@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.issue_create, name="issue_create"),
     path("<int:pk>/", views.issue_detail, name="issue_detail"),
     path("<int:pk>/pdf/", views.issue_pdf_download, name="issue_pdf"),
+    path("<int:pk>/pdf/retry/", views.issue_pdf_retry, name="issue_pdf_retry"),
     path("<int:pk>/review/", views.review_queue, name="review_queue"),
     path("<int:pk>/start-editing/", views.issue_start_editing, name="issue_start_editing"),
     path("<int:pk>/send-to-review/", views.issue_send_to_review, name="issue_send_to_review"),

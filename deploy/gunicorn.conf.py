@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # Threads share one process's WeasyPrint fonts and PDF cache; processes use the cores.
@@ -16,7 +19,29 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-pidfile = os.environ.get("GUNICORN_PID")
+
+
+def pid_file() -> str | None:
+    """The pid file: GUNICORN_PIDFILE, or a path in GUNICORN_PID; relative to the checkout
+    unless absolute, its directory made.
+
+    GUNICORN_PID is also gunicorn's own variable: during a USR2 upgrade it holds the old
+    master's process id, and gunicorn reads any value there as a number, so a path made
+    it fail at start. A path is taken here and removed before gunicorn looks.
+    """
+    value = os.environ.get("GUNICORN_PIDFILE")
+    legacy = os.environ.get("GUNICORN_PID", "")
+    if legacy and not legacy.isdigit():
+        del os.environ["GUNICORN_PID"]
+        value = value or legacy
+    if not value:
+        return None
+    path = ROOT / value  # an absolute value stays as it is
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+pidfile = pid_file()
 
 
 def post_worker_init(worker):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The production processes without Docker: gunicorn and the background worker against
-# a local PostgreSQL. `make serve` runs this; Ctrl-C (or SIGTERM) stops both.
+# a local PostgreSQL, under deploy/supervise.py. `make serve` runs this; Ctrl-C (or
+# SIGTERM) stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,18 +39,7 @@ if [[ "$JIANBAO_DEMO" == 1 ]]; then
   $PY manage.py load_demo --if-empty
 fi
 
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
-}
-trap stop INT TERM EXIT
-
-.venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi &
-pids+=($!)
-$PY manage.py worker --no-reload --interval 1 &
-pids+=($!)
-echo "== Jianbao: http://$BIND/  (gunicorn pid ${pids[0]}, worker pid ${pids[1]}; stop with Ctrl-C)"
-# Either process dying ends the stack, so a supervisor notices.
-wait -n "${pids[@]}"
+echo "== Jianbao: http://$BIND/  (gunicorn and the worker, restarted when they exit; stop with Ctrl-C)"
+# The supervisor restarts a program that exits, with growing pauses, and leaves the
+# other running; SIGTERM or Ctrl-C stops both.
+exec $PY deploy/supervise.py deploy/Procfile

@@ -57,3 +57,62 @@ def stop(stack: subprocess.Popen) -> None:
             raise SystemExit(f"processes left behind: {left.stdout.split()}")
         time.sleep(0.5)
     stack.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser's cookies and CSRF token over plain urllib; redirects are returned."""
+
+    def __init__(self, base: str) -> None:
+        import http.cookiejar
+
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+        )
+
+    def get(self, path: str, timeout: float = 60):
+        try:
+            return self.opener.open(self.base + path, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            return error
+
+    def login(self, username: str, password: str) -> None:
+        import re
+        import urllib.parse
+
+        page = self.get("/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/login/", data=form, headers={"Referer": self.base + "/login/"}
+        )
+        try:
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        if response.status != 302:
+            raise SystemExit(f"login as {username} answered {response.status}, not a redirect")
+
+
+def manage(env: dict, code: str) -> str:
+    """Run Python in `manage.py shell` with the stack's settings; return what it printed."""
+    env = dict(env, DEBUG="0", BACKGROUND_WORKER="1")
+    env.setdefault("SECRET_KEY", (ROOT / "var" / "secret_key").read_text().strip())
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-v0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise SystemExit(f"manage.py shell failed:\n{result.stderr[-3000:]}")
+    return result.stdout.strip()

@@ -153,6 +153,7 @@ TABLE = {
         True,
     ),
     "scoring:finding_decide": ("scorer", {"pk": "finding"}, {"decision": "dismiss"}, True),
+    "bulletin:issue_pdf_retry": ("editor", {"pk": "issue"}, {}, True),
 }  # fmt: skip
 
 # Patterns that answer a POST with 405 whatever the data: nothing to protect.

@@ -233,6 +233,7 @@ ROUTES: dict[str, Way] = {
         },
     ),
     "bulletin:issue_detail": way(EDITOR, {}, ISSUE),
+    "bulletin:issue_pdf_retry": way(EDITOR, {}, ISSUE),
     "bulletin:review_queue": way(EDITOR, {}, ISSUE),
     "bulletin:issue_start_editing": way(EDITOR, {}, ISSUE),
     "bulletin:issue_send_to_review": way(EDITOR, {"comment": "请审。"}, ISSUE),
@@ -458,7 +459,13 @@ ADMIN_OBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
 }
 # Registered models with no frozen rows: a notice records who was told and who opened the
 # PDF (it changes when they do); opening balances belong to a series' years, not an issue.
-NOT_FROZEN = {"bulletin.notice", "bulletin.statisticopening"}
+# A PdfRender row records how a rendering went, not what the issue says.
+NOT_FROZEN = {
+    "bulletin.notice",
+    "bulletin.statisticopening",
+    "departments.loginfailure",
+    "bulletin.pdfrender",
+}
 REFERENCED = {label for label, (_, change) in ADMIN_OBJECTS.items() if change is None}
 
 
@@ -734,6 +741,8 @@ COMMANDS = {
     "generate_archive --years 1",
     "generate_archive --years 4",
     "backup",
+    # every temporary file of the media counts as stale: the PDFs and the cache stay
+    "cleanup_tmp --older-than-minutes 0",
     # the task worker once over what is queued (a render of the issued issue among it)
     "worker --batch --no-startup-delay --no-reload",
 }
@@ -768,13 +777,13 @@ def test_command_leaves_frozen_things_unchanged(frozen, tmp_path, case):
         with pytest.raises(CommandError, match="already holds"):
             call_command("generate_archive", "--years", "4", stdout=out)
     elif case.startswith("worker"):
-        from django_tasks_db.management.commands import db_worker
+        from ops.management.commands import worker
 
         # The worker closes a connection that is inside a transaction, as Django does
         # between requests; this test's world lives in one (rolled back afterwards).
         with (
             override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}),
-            mock.patch.object(db_worker, "close_old_connections", lambda: None),
+            mock.patch.object(worker, "close_old_connections", lambda: None),
         ):
             call_command(*case.split(), stdout=out, stderr=err)
         assert "print pipeline ready" in out.getvalue()

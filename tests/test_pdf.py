@@ -22,7 +22,7 @@ from fontTools.ttLib import TTFont
 from pdfminer.pdftypes import resolve1
 
 from bulletin.importer import import_file
-from bulletin.models import Issue, Section
+from bulletin.models import Issue, PdfRender, Section
 from bulletin.printing import rendering
 from bulletin.services import issue_pdf
 from departments.models import Department
@@ -339,9 +339,15 @@ def test_a_render_failure_keeps_the_issue_and_says_so(client, editor, db, monkey
     # Break the third-party renderer, not our code: the failure path is ours.
     monkeypatch.setattr(weasyprint.HTML, "render", broken)
     client.force_login(editor)
-    response = client.get(reverse("bulletin:issue_pdf", args=[issue.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("bulletin:issue_detail", args=[issue.pk])
-    assert re.search("PDF", response.content.decode())
+    response = client.get(reverse("bulletin:issue_pdf", args=[issue.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert str(PdfRender(reason=PdfRender.Reason.ERROR).explanation()) in page
+    assert reverse("bulletin:issue_pdf_retry", args=[issue.pk]) in page
+    # The issue page says so too, until a render succeeds.
+    detail = client.get(reverse("bulletin:issue_detail", args=[issue.pk])).content.decode()
+    assert str(PdfRender(reason=PdfRender.Reason.ERROR).explanation()) in detail
     issue.refresh_from_db()
     assert issue.status == Issue.Status.ISSUED
     assert issue.pdf_sha256 == ""

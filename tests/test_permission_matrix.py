@@ -60,6 +60,7 @@ from bulletin.models import (
     Issue,
     IssueTransition,
     LeaderVisit,
+    PdfRender,
     RecipientGroup,
     SectionVersion,
     Statistic,
@@ -68,6 +69,7 @@ from bulletin.models import (
     SubmissionTransition,
     SubmissionVersion,
 )
+from departments.models import LoginFailure
 from scoring.models import (
     FindingTransition,
     InspectionItem,
@@ -176,6 +178,16 @@ def _extend(w) -> None:
         finding_transition=FindingTransition.objects.create(
             finding=o["finding"], actor=u["scorer"], from_status="", to_status="proposed"
         ),
+        pdf_render=PdfRender.objects.create(
+            issue=o["issue"], key="0" * 64, status="failed", reason="error"
+        ),
+        login_failure=LoginFailure.objects.create(
+            username="clerk",
+            address="203.0.113.66",
+            time=timezone.now(),
+            username_seq=1,
+            address_seq=1,
+        ),
     )
 
 
@@ -199,7 +211,11 @@ def w(shared_world, db, settings, tmp_path, monkeypatch):
     from bulletin.printing import rendering
 
     settings.MEDIA_ROOT = tmp_path  # an issued issue's PDF is stored on first download
-    monkeypatch.setattr(rendering, "cached_pdf", lambda html: (b"%PDF-1.7 matrix", False))
+    # The layout itself is not under test here: the renderer's output is stubbed, the cache,
+    # the budget and the storage are real.
+    monkeypatch.setattr(
+        rendering._Renderer, "render_unlocked", lambda self, html: b"%PDF-1.7 matrix"
+    )
     return shared_world
 
 
@@ -348,6 +364,11 @@ EXPECTED: list[Row] = [
     Row("bulletin:issue_detail", "issued", "L 200 200 200 200 200 200"),
     Row("bulletin:issue_pdf", "issue", "L 404 404 200 200 404 200", ALL_405),
     Row("bulletin:issue_pdf", "issued", "L 200 200 200 200 200 200", ALL_405),
+    Row("bulletin:issue_pdf_retry", "issue", "L 405 405 405 405 405 405",
+        "L 404 404 ok 403 404 ok"),
+    # An issued issue whose PDF is not stored yet: the retry renders and stores it.
+    Row("bulletin:issue_pdf_retry", "issued", "L 405 405 405 405 405 405",
+        "L 403 403 ok 403 403 ok"),
     # editor pages: a clerk or scorer does not see an issue before it is issued
     Row("bulletin:review_queue", "issue", "L 404 404 200 403 404 200"),
     Row("bulletin:review_queue", "issued", "L 403 403 200 403 403 200"),
@@ -643,6 +664,8 @@ NO_ADD = {
     "scoring.ScoreMonth",
     "scoring.Objection",
     "scoring.WindowScore",
+    "departments.LoginFailure",
+    "bulletin.PdfRender",
     *TRANSITIONS,
     *VERSIONS,
 }
@@ -651,6 +674,8 @@ NO_ADD = {
 ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
     "departments.Department": [("department", True, True)],
     "departments.User": [("clerk_user", True, True)],
+    # written by the login throttle only; deleting one ends a wait early
+    "departments.LoginFailure": [("login_failure", False, True)],
     # a series with issues is kept (every issue's masthead names it), still edited
     "bulletin.Series": [("series", True, False)],
     # an issue in review, approved or issued is read-only, and so is what belongs to it
@@ -665,6 +690,8 @@ ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
     "bulletin.SubmissionTransition": [("submission_transition", False, False)],
     "bulletin.IssueTransition": [("issue_transition", False, False)],
     "bulletin.SectionVersion": [("section_version", False, False)],
+    # how a rendering went, written by the print pipeline only
+    "bulletin.PdfRender": [("pdf_render", False, False)],
     "bulletin.RecipientGroup": [("recipient_group", True, True)],
     "bulletin.Notice": [("notice", True, True)],
     "bulletin.StatisticOpening": [("statistic_opening", True, True)],
@@ -754,7 +781,7 @@ def test_the_admin_answers_each_persona_as_the_model_admin_rules_say(w, case, pe
             assert response["Location"] == change
 
 
-# Every admin page of the other apps' models (auth, axes, tasks): outsiders never reach them.
+# Every admin page of the other apps' models (auth, tasks): outsiders never reach them.
 OTHER_MODEL_CASES = [
     AdminCase(label, view, None, 0)
     for label in _registered()

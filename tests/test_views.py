@@ -164,6 +164,8 @@ def test_issue_page_costs_the_same_queries_whatever_its_size(
 ADMIN_WITHOUT_ADD = {
     "bulletin/issue", "bulletin/submission", "bulletin/submissionversion",
     "bulletin/submissiontransition", "bulletin/issuetransition", "bulletin/sectionversion",
+    "departments/loginfailure",
+    "bulletin/pdfrender",
     "scoring/windowscore", "scoring/scoremonth", "scoring/objection",
     "scoring/scoremonthtransition", "scoring/objectiontransition", "scoring/findingtransition",
 }  # fmt: skip

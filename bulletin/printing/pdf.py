@@ -2,14 +2,18 @@
 
 import hashlib
 import html
+import logging
 from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils.html import strip_tags
 
-from bulletin.models import Issue
-from bulletin.printing import fonts, rendering
+from bulletin.models import Issue, PdfRender
+from bulletin.printing import budget, fonts, rendering
+
+logger = logging.getLogger(__name__)
 
 
 class StoredPdfError(RuntimeError):
@@ -47,7 +51,9 @@ def issue_unprintable(issue: Issue, context: dict | None = None) -> list[str]:
 
 
 def issue_pdf(*, issue: Issue) -> bytes:
-    """The printable PDF of an issue.
+    """The printable PDF of an issue, rendered here if it is not ready (within the render
+    budget: budget.RenderFailed past it). The worker and the commands call this; a web
+    request asks for ready_pdf() and request_render() instead.
 
     An issue being worked on is rendered from its current content, through the cache
     (an unchanged issue is never rendered twice). An issued issue is rendered once;
@@ -57,6 +63,18 @@ def issue_pdf(*, issue: Issue) -> bytes:
     if issue.is_frozen and issue.pdf_sha256:
         return read_stored_pdf(issue)
     pdf, _from_cache = rendering.cached_pdf(rendering.render_document_html(issue))
+    return _keep_if_issued(issue, pdf)
+
+
+def ready_pdf(*, issue: Issue) -> bytes | None:
+    """The PDF if it is stored or cached, else None; never renders."""
+    if issue.is_frozen and issue.pdf_sha256:
+        return read_stored_pdf(issue)
+    pdf = rendering.cached_only(rendering.render_document_html(issue))
+    return None if pdf is None else _keep_if_issued(issue, pdf)
+
+
+def _keep_if_issued(issue: Issue, pdf: bytes) -> bytes:
     if not issue.is_frozen:
         return pdf
     digest = hashlib.sha256(pdf).hexdigest()
@@ -69,3 +87,49 @@ def issue_pdf(*, issue: Issue) -> bytes:
         return read_stored_pdf(issue)
     issue.pdf.name, issue.pdf_sha256 = name, digest
     return pdf
+
+
+def _job(issue: Issue) -> tuple[PdfRender, bool]:
+    key = rendering.content_key(rendering.render_document_html(issue))
+    return PdfRender.objects.get_or_create(key=key, defaults={"issue": issue})
+
+
+def request_render(*, issue: Issue, retry: bool = False) -> PdfRender:
+    """The rendering of the issue's current content, queued for the worker unless it is
+    queued, running, done, or failed already (`retry` queues a failed one again)."""
+    from bulletin.tasks import render_issue_pdf
+
+    job, queue = _job(issue)
+    if retry and job.failed:
+        queue = bool(
+            PdfRender.objects.filter(pk=job.pk, status=PdfRender.Status.FAILED).update(
+                status=PdfRender.Status.QUEUED, reason=PdfRender.Reason.NONE, attempts=0
+            )
+        )
+    if queue:
+        render_issue_pdf.enqueue(issue.pk)
+        job.refresh_from_db()
+    return job
+
+
+def render_now(*, issue: Issue) -> int:
+    """Render the issue's current content as the worker does, recording the outcome on
+    its PdfRender row; return the PDF's size, or 0 when it failed within the budget."""
+    if issue.is_frozen and issue.pdf_sha256:
+        return issue.pdf.size
+    job, _ = _job(issue)
+    jobs = PdfRender.objects.filter(pk=job.pk)
+    jobs.update(status=PdfRender.Status.RUNNING, attempts=F("attempts") + 1)
+    try:
+        size = len(issue_pdf(issue=issue))
+    except budget.RenderFailed as exc:
+        jobs.update(status=PdfRender.Status.FAILED, reason=exc.reason)
+        logger.warning("PDF of issue %s stopped: %s", issue.pk, exc)
+        return 0
+    except Exception:
+        jobs.update(status=PdfRender.Status.FAILED, reason=PdfRender.Reason.ERROR)
+        raise
+    jobs.update(status=PdfRender.Status.DONE, reason=PdfRender.Reason.NONE)
+    # Earlier content's rows are of no use to anyone any more.
+    issue.renders.exclude(pk=job.pk).exclude(status=PdfRender.Status.RUNNING).delete()
+    return size

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import os
 import re
 import threading
 import zlib
@@ -24,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_spaces_between_tags
 
 from bulletin.models import Issue, Section, Submission, number_sections
-from bulletin.printing import fonts, typesetting
+from bulletin.printing import budget, fonts, typesetting
 from scoring.models import WindowScore
 
 logger = logging.getLogger(__name__)
@@ -232,10 +233,18 @@ class _Renderer:
 
     def render(self, html: str) -> bytes:
         with self.lock:
-            document = self.html_class(string=html, base_url=str(settings.BASE_DIR)).render(
-                stylesheets=self.stylesheets, font_config=self.font_config
-            )
-            return document.write_pdf()
+            return self.render_unlocked(html)
+
+    def render_unlocked(self, html: str) -> bytes:
+        document = self.html_class(string=html, base_url=str(settings.BASE_DIR)).render(
+            stylesheets=self.stylesheets, font_config=self.font_config
+        )
+        return document.write_pdf()
+
+    def render_bounded(self, html: str, out: Path) -> None:
+        """Write the PDF to `out` within the render budget (budget.RenderFailed if not)."""
+        with self.lock:
+            budget.run_bounded(self.render_unlocked, html, out)
 
 
 _renderer: _Renderer | None = None
@@ -292,17 +301,34 @@ def _cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "pdf-cache"
 
 
+def cache_path(key: str) -> Path:
+    return _cache_dir() / f"{key}.pdf"
+
+
+def cached_only(html: str) -> bytes | None:
+    """The cached PDF of a rendered document, or None: never renders."""
+    try:
+        return cache_path(content_key(html)).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def cached_pdf(html: str) -> tuple[bytes, bool]:
-    """(PDF bytes, whether they came from the cache) for a rendered document."""
-    path = _cache_dir() / f"{content_key(html)}.pdf"
+    """(PDF bytes, whether they came from the cache) for a rendered document; a render
+    runs within the budget and raises budget.RenderFailed past it."""
+    path = cache_path(content_key(html))
     try:
         return path.read_bytes(), True
     except FileNotFoundError:
         pass
-    pdf = render_pdf(html)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name first so a reader never sees half a file.
-    tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(path)
+    # Written under a temporary name first so a reader never sees half a file; a full
+    # disk or a stopped render leaves no partial file behind.
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        renderer().render_bounded(html, tmp)
+        pdf = tmp.read_bytes()
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return pdf, False

@@ -14,6 +14,8 @@ from bulletin.printing.pdf import (
     issue_pdf,
     issue_unprintable,
     read_stored_pdf,
+    ready_pdf,
+    request_render,
     verify_stored_pdfs,
 )
 from bulletin.services.issues import (
@@ -86,6 +88,8 @@ __all__ = [
     "notice_open",
     "notify_issued",
     "read_stored_pdf",
+    "ready_pdf",
+    "request_render",
     "section_add",
     "section_attach_scores",
     "section_call",

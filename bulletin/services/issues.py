@@ -1,16 +1,19 @@
 """Issues: numbering, creation and the issue workflow."""
 
 import datetime
+import html
 import logging
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
 from bulletin.services.editing import editing
 from lib.audit import log_transition
+from lib.limits import MAX_ISSUE_CHARS
 from lib.workflow import Conflict, WorkflowError, transition
 
 logger = logging.getLogger(__name__)
@@ -137,8 +140,24 @@ def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
                 )
                 % {"count": returned}
             )
+        _refuse_unprintable_length(issue)
         transition(issue, "send_to_review", by=by, comment=comment)
     return issue
+
+
+def _refuse_unprintable_length(issue: Issue) -> None:
+    """An issue too long to print within the render budget never reaches sign-off."""
+    from bulletin.printing.rendering import render_document_html
+
+    length = len(html.unescape(strip_tags(render_document_html(issue))))
+    if length > MAX_ISSUE_CHARS:
+        raise WorkflowError(
+            _(
+                "The issue has %(length)d characters of text; at most %(limit)d can be "
+                "printed. Shorten it or move items to the next issue."
+            )
+            % {"length": length, "limit": MAX_ISSUE_CHARS}
+        )
 
 
 def issue_recall(*, issue: Issue, by, comment: str = "") -> Issue:

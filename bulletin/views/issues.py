@@ -1,5 +1,7 @@
 import logging
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +25,15 @@ from bulletin.forms import (
     IssueReturnForm,
     ReturnForm,
 )
-from bulletin.models import Issue, IssueTransition, Notice, Section, Series, Submission
+from bulletin.models import (
+    Issue,
+    IssueTransition,
+    Notice,
+    PdfRender,
+    Section,
+    Series,
+    Submission,
+)
 from bulletin.printing.rendering import bulletin_context, pdf_filename
 from bulletin.services.issues import default_period
 from departments.access import require_role
@@ -73,6 +83,8 @@ def _issue_page(request, issue: Issue, **forms):
     context["return_form"] = IssueReturnForm()
     context["call_form"] = CallForm()
     context["call_for"] = None
+    # The last rendering that failed, so the editor sees why the PDF is missing.
+    context["failed_render"] = issue.renders.filter(status=PdfRender.Status.FAILED).first()
     context["opened"] = issue.notices.filter(kind=Notice.Kind.ISSUED).select_related(
         "user__department"
     )
@@ -135,9 +147,15 @@ def issue_edit(request, pk: int):
 @login_required
 @xframe_options_sameorigin  # the issue page shows the PDF in an <object>
 def issue_pdf_download(request, pk: int):
+    """The PDF, or the 正在生成 page while the worker renders it: a request never holds
+    a web thread for a render (they run in the worker, within their budget)."""
     issue = get_issue_for_user(request, pk)
     try:
-        pdf = services.issue_pdf(issue=issue)
+        pdf = services.ready_pdf(issue=issue)
+        job = None
+        if pdf is None:
+            job = services.request_render(issue=issue)
+            pdf = _wait_for_pdf(issue, job)
     except Exception:
         # Rendering reads only: the issue is untouched, so the editor can fix the
         # content and try again; the details go to the log for the administrator.
@@ -150,6 +168,14 @@ def issue_pdf_download(request, pk: int):
             ),
         )
         return redirect("bulletin:issue_detail", pk=issue.pk)
+    if pdf is None:
+        # 202 while it is being made; the page asks again by itself until it is ready.
+        return render(
+            request,
+            "bulletin/pdf_pending.html",
+            {"issue": issue, "job": job, "inline": request.GET.get("inline") == "1"},
+            status=200 if job.failed else 202,
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     # ?inline=1 shows it in the page (the approver's preview); otherwise a download.
     response["Content-Disposition"] = content_disposition_header(
@@ -157,6 +183,30 @@ def issue_pdf_download(request, pk: int):
     )
     response["Content-Length"] = str(len(pdf))
     return response
+
+
+def _wait_for_pdf(issue: Issue, job: PdfRender) -> bytes | None:
+    """The PDF if the worker makes it within PDF_WAIT_SECONDS (a short issue does)."""
+    deadline = time.monotonic() + settings.PDF_WAIT_SECONDS
+    while job.status != PdfRender.Status.DONE:
+        if job.failed or time.monotonic() >= deadline:
+            return None
+        time.sleep(0.2)
+        job.refresh_from_db(fields=["status", "reason"])
+    issue.refresh_from_db(fields=["pdf", "pdf_sha256"])  # stored by the worker meanwhile
+    return services.ready_pdf(issue=issue)
+
+
+@login_required
+@require_POST
+def issue_pdf_retry(request, pk: int):
+    """The editor asks again for a rendering that failed (after an outage, say)."""
+    issue = get_issue_for_user(request, pk)
+    require_role(request.user, User.Role.EDITOR)
+    if not (issue.is_frozen and issue.pdf_sha256):  # a stored PDF needs no rendering
+        services.request_render(issue=issue, retry=True)
+        messages.info(request, _("The PDF is being generated again."))
+    return redirect("bulletin:issue_pdf", pk=issue.pk)
 
 
 @login_required
