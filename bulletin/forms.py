@@ -13,7 +13,8 @@ from bulletin.models import (
     Submission,
 )
 from departments.models import Department
-from lib.limits import MAX_BODY, MAX_LINE, RECORDS_LIMIT
+from lib.forms import Textarea
+from lib.limits import MAX_BODY, MAX_LINE, MAX_SECTION_TEXT, RECORDS_LIMIT
 from lib.text import normalize_chinese, normalize_paragraphs
 from scoring.models import InspectionRound, ScoreMonth
 
@@ -53,7 +54,7 @@ class SubmissionForm(forms.ModelForm):
     class Meta:
         model = Submission
         fields = ["headline", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+        widgets = {"body": Textarea(attrs={"rows": 12})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +93,7 @@ class ReturnForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason for return"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         required=False,
         max_length=MAX_LINE,
     )
@@ -131,7 +132,7 @@ class BulkForm(ReturnForm):
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         required=False,
         max_length=MAX_LINE,
     )
@@ -142,7 +143,7 @@ class IssueReturnForm(CommentForm):
 
     comment = forms.CharField(
         label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         max_length=MAX_LINE,
         error_messages={"required": _("Say what the editor should change.")},
     )
@@ -216,13 +217,16 @@ class SectionForm(forms.ModelForm):
 
 class SectionTextForm(forms.Form):
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=_("Text"),
+        widget=Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=MAX_SECTION_TEXT,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_body(self) -> str:
         body = normalize_paragraphs(self.cleaned_data["body"])
-        if len(body) > MAX_BODY * 4:
+        if len(body) > MAX_SECTION_TEXT:
             raise forms.ValidationError(_("The text is too long."))
         return body
 
@@ -297,9 +301,9 @@ class IssueForm(forms.ModelForm):
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "report_to": forms.Textarea(attrs={"rows": 2}),
-            "send_to": forms.Textarea(attrs={"rows": 2}),
-            "distribute_to": forms.Textarea(attrs={"rows": 2}),
+            "report_to": Textarea(attrs={"rows": 2}),
+            "send_to": Textarea(attrs={"rows": 2}),
+            "distribute_to": Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -335,7 +339,7 @@ class LeaderVisitForm(forms.ModelForm):
         fields = ["date", "leader_name", "leader_title", "activity"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "activity": forms.Textarea(attrs={"rows": 4}),
+            "activity": Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -19,3 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
+
+# A post over the upload limits says so (ops.views.bad_request); other 400s as before.
+handler400 = "ops.views.bad_request"

@@ -12,3 +12,17 @@ class RecordsVersionForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("The page is out of date: reload it and edit again.")},
     )
+
+
+class Textarea(forms.Textarea):
+    """A textarea whose line breaks count as one character each, as the browser counts
+    them for maxlength.
+
+    Browsers post a textarea's line breaks as CRLF but count each as one character
+    against maxlength: without this, a text the browser let through at the limit would
+    come back from the field's max_length check as too long.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value

@@ -5,12 +5,18 @@ details of a failure go to the server log.
 """
 
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -26,9 +32,15 @@ def check_database() -> None:
 
 
 def check_storage() -> None:
-    """MEDIA_ROOT takes a new file (issued PDFs are stored there)."""
+    """MEDIA_ROOT takes a new file (issued PDFs are stored there) and has room for more."""
     root = Path(settings.MEDIA_ROOT)
     root.mkdir(parents=True, exist_ok=True)
+    free_mb = shutil.disk_usage(root).free // 2**20
+    if free_mb < settings.HEALTH_MIN_FREE_MB:
+        raise RuntimeError(
+            f"{free_mb} MB free under MEDIA_ROOT, less than HEALTH_MIN_FREE_MB "
+            f"({settings.HEALTH_MIN_FREE_MB} MB)"
+        )
     with tempfile.NamedTemporaryFile(dir=root, prefix=".health-") as probe:
         probe.write(b"ok")
         probe.flush()
@@ -62,3 +74,23 @@ def health(request):
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+def bad_request(request, exception=None):
+    """The 400 page (config.urls.handler400). A post over Django's limits on size or number
+    of fields gets a page that says the limit and that nothing was saved, in the site's
+    layout; anything else gets Django's own 400 view and templates/400.html."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        message = _(
+            "The submission is too large (the limit is %(limit)s) and was not saved. "
+            "Please shorten the text and try again."
+        ) % {"limit": limit}
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _(
+            "The submission has too many fields (the limit is %(limit)d) and was not saved. "
+            "Please select fewer items and try again."
+        ) % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    else:
+        return defaults.bad_request(request, exception)
+    return render(request, "400_not_saved.html", {"message": message}, status=400)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
+from lib.forms import Textarea
 from lib.limits import RECORDS_LIMIT
 from lib.points import is_half_point
 from lib.text import normalize_chinese, normalize_paragraphs
@@ -34,7 +35,7 @@ class EntryForm(forms.Form):
     clause = forms.CharField(label=_("Rule clause"), max_length=100, required=False)
     evidence = forms.CharField(
         label=_("Evidence"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
     )
@@ -86,7 +87,7 @@ class PublishForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(
-        label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Objection"), widget=Textarea(attrs={"rows": 3}), max_length=2000
     )
 
     def clean_text(self) -> str:
@@ -106,9 +107,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": _("Choose a decision and write the answer."),
         },
     )
-    answer = forms.CharField(
-        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
+    answer = forms.CharField(label=_("Answer"), widget=Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class UploadForm(forms.Form):
@@ -120,7 +119,7 @@ class RoundForm(forms.Form):
     inspector = forms.CharField(label=_("Inspector"), max_length=100)
     topics = forms.CharField(
         label=_("Topics checked"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=Textarea(attrs={"rows": 6}),
         max_length=2000,
         help_text=_("One per line; each starts as 总体情况良好."),
     )
@@ -147,7 +146,7 @@ class FindingForm(forms.ModelForm):
     class Meta:
         model = InspectionItem
         fields = ["topic", "finding", "department", "proposed_points"]
-        widgets = {"finding": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"finding": Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

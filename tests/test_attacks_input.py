@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.html import escape
 
@@ -183,6 +185,14 @@ def test_invalid_utf8_in_a_post_body_is_a_form_error_not_a_500(world):
         assert db_state() == before
 
 
+def too_large_message() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(
+            "The submission is too large (the limit is %(limit)s) and was not saved. "
+            "Please shorten the text and try again."
+        ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+
+
 def test_a_body_past_the_upload_limit_is_a_400(world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     client = client_for(world, "clerk", raise_request_exception=False)
@@ -190,6 +200,47 @@ def test_a_body_past_the_upload_limit_is_a_400(world, settings):
         _url(world, "bulletin:submission_new", "section"), {"headline": "x", "body": MB * 2}
     )
     assert response.status_code == 400
+    page = response.content.decode()
+    assert escape(too_large_message()) in page
+    assert "1.0\xa0MB" in page  # the limit as set
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "field"),
+    [("bulletin:visit_new", None, "activity"), ("bulletin:submission_new", "section", "body")],
+)
+def test_a_6_mb_post_says_in_the_sites_layout_what_the_limit_is_and_saves_nothing(
+    world, name, key, field
+):
+    # As a browser posts a form (url-encoded), through the CSRF check, which reads it first.
+    client = client_for(world, "clerk", enforce_csrf_checks=True, raise_request_exception=False)
+    url = _url(world, name, key)
+    client.get(url)
+    before = db_state()
+    body = urlencode({"csrfmiddlewaretoken": client.cookies["csrftoken"].value, field: MB * 6})
+    response = client.generic("POST", url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<html lang="zh-CN">' in page
+    assert escape(too_large_message()) in page
+    assert "2.5\xa0MB" in page  # Django's default DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert page.count("<h1") == 1
+    assert world.users["clerk"].username in page  # the navigation of the signed-in user
+    assert db_state() == before
+
+
+def test_a_post_with_too_many_fields_says_the_limit(world, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client = client_for(world, "clerk", raise_request_exception=False)
+    data = {f"x{i}": "1" for i in range(20)}
+    response = client.post(_url(world, "bulletin:submission_new", "section"), data)
+    assert response.status_code == 400
+    with translation.override(settings.LANGUAGE_CODE):
+        message = translation.gettext(
+            "The submission has too many fields (the limit is %(limit)d) and was not saved. "
+            "Please select fewer items and try again."
+        ) % {"limit": 10}
+    assert escape(message) in response.content.decode()
 
 
 # --- inline forms: the page they sit on again, the error and the text in the form ------
@@ -494,3 +545,121 @@ def test_a_formset_claiming_thousands_of_forms_builds_only_a_hundred(world):
     formset = response.context["formset"]
     assert len(formset.forms) == 100
     assert formset.non_form_errors()
+
+
+# --- limits the browser enforces: maxlength on every text field ---------------------------
+
+
+def project_forms() -> list[tuple[str, type, int]]:
+    """(name, form class, how many of it one post may carry) for every form of the apps,
+    the forms of their formsets included."""
+    import importlib
+    from pathlib import Path
+
+    from django import forms
+    from django.forms.formsets import BaseFormSet
+
+    root = Path(settings.BASE_DIR)
+    modules = ["lib.forms", "departments.forms", "scoring.forms"]
+    modules += [f"bulletin.{path.stem}" for path in sorted((root / "bulletin").glob("forms*.py"))]
+    found = []
+    for module_name in modules:
+        for attr, obj in vars(importlib.import_module(module_name)).items():
+            if not isinstance(obj, type):
+                continue
+            if issubclass(obj, forms.BaseForm) and obj.__module__ == module_name:
+                found.append((f"{module_name}.{attr}", obj, 1))
+            elif issubclass(obj, BaseFormSet) and hasattr(obj, "form"):
+                found.append((f"{module_name}.{attr}.form", obj.form, obj.absolute_max))
+    return found
+
+
+def text_fields(form_class: type):
+    """The bound fields a person types text into (no hidden fields, no passwords: Django
+    gives a password no length and it is not text the user could lose)."""
+    from django import forms
+
+    form = form_class()
+    for name, field in form.fields.items():
+        typed = isinstance(field, forms.CharField) and not field.widget.is_hidden
+        if typed and not isinstance(field.widget, forms.PasswordInput):
+            yield form[name]
+
+
+def test_the_form_walk_finds_the_forms_of_every_app():
+    names = {name for name, _form, _copies in project_forms()}
+    for expected in (
+        "bulletin.forms.SubmissionForm",
+        "bulletin.forms.SectionTextForm",
+        "bulletin.forms.StatisticFormSet.form",
+        "scoring.forms.FindingFormSet.form",
+        "scoring.forms.ObjectionForm",
+        "departments.forms.LoginForm",
+    ):
+        assert expected in names
+
+
+@pytest.mark.django_db
+def test_every_text_field_of_the_apps_forms_renders_a_maxlength():
+    # The browser stops the typing at the limit, so a text is never lost to a refused post.
+    missing = [
+        f"{name}.{field.name}"
+        for name, form_class, _copies in project_forms()
+        for field in text_fields(form_class)
+        if not re.search(r'\smaxlength="\d+"', str(field))
+    ]
+    assert missing == []
+
+
+def test_every_hand_written_text_input_in_the_templates_has_a_maxlength():
+    from pathlib import Path
+
+    tag = re.compile(r"<(?:input|textarea)\b[^>]*>", re.S)
+    missing = []
+    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        for found in tag.findall(path.read_text(encoding="utf-8")):
+            kind = re.search(r'\stype="([^"]+)"', found)
+            typed = found.startswith("<textarea") or not kind or kind[1] in {"text", "search"}
+            if typed and "maxlength=" not in found:
+                missing.append(f"{path.name}: {found[:80]}")
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_form_filled_to_every_maxlength_posts_well_under_the_upload_limit():
+    # Url-encoded, as a browser posts a form, a Chinese character is 3 bytes of UTF-8
+    # written %XX each: 9 bytes.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    for name, form_class, copies in project_forms():
+        fields = list(text_fields(form_class))
+        most = sum(field.field.max_length for field in fields) * 9 * copies
+        assert most < limit, name
+        for field in fields:
+            assert field.field.max_length * 9 <= limit / 10, f"{name}.{field.name}"
+
+
+def test_every_textarea_of_the_apps_forms_counts_line_breaks_as_the_browser_does():
+    from django import forms
+
+    from lib.forms import Textarea
+
+    plain = [
+        f"{name}.{field.name}"
+        for name, form_class, _copies in project_forms()
+        for field in text_fields(form_class)
+        if isinstance(field.field.widget, forms.Textarea)
+        and not isinstance(field.field.widget, Textarea)
+    ]
+    assert plain == []
+
+
+def test_a_body_the_browser_let_through_at_the_limit_is_accepted():
+    from bulletin.forms import SubmissionForm
+    from lib.limits import MAX_BODY
+
+    # 50 paragraphs: the browser counts each line break as one character, posts it as two.
+    body = "\r\n".join(["政" * 99] * 50)
+    assert len(body.replace("\r\n", "\n")) <= MAX_BODY < len(body)
+    form = SubmissionForm({"headline": "", "body": body})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["body"] == body.replace("\r\n", "\n")

@@ -1,5 +1,7 @@
 """/health/: 200 with every check ok, 503 naming the failed check, and nothing else."""
 
+import shutil
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,25 @@ def test_an_unwritable_media_root_answers_503_naming_storage(client, db, setting
         "checks": {"database": "ok", "storage": "error", "fonts": "ok"},
     }
     assert str(tmp_path) not in response.content.decode()
+
+
+def test_less_free_space_than_the_threshold_answers_503_naming_storage(
+    client, db, settings, tmp_path
+):
+    free_mb = shutil.disk_usage(tmp_path).free // 2**20
+    settings.HEALTH_MIN_FREE_MB = free_mb + 1024  # more than the disk has
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "storage": "error", "fonts": "ok"},
+    }
+    assert str(free_mb) not in response.content.decode()  # the figures go to the log only
+
+
+def test_more_free_space_than_the_threshold_is_ok(client, db, settings, tmp_path):
+    settings.HEALTH_MIN_FREE_MB = max(shutil.disk_usage(tmp_path).free // 2**20 - 1024, 0)
+    assert client.get(reverse("health")).json() == ALL_OK
 
 
 def test_a_missing_shipped_face_answers_503_naming_fonts(client, db, monkeypatch, tmp_path):
