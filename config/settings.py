@@ -23,6 +23,8 @@ def load_env_file(path: Path) -> None:
 
 
 # `make run` and `make test` write a development .env (DEBUG=1) on a checkout that has none.
+# The web server's entry points (config/wsgi.py, asgi.py) take DEBUG and JIANBAO_DEMO from
+# the real environment only (config.serve_in_production_mode_unless_asked).
 load_env_file(BASE_DIR / ".env")
 
 
@@ -48,13 +50,19 @@ TESTING = bool(os.environ.get("PYTEST_VERSION"))
 # Demo mode prints the demo logins; it is never on by accident in production.
 DEMO_MODE = env_bool("JIANBAO_DEMO", DEBUG)
 
+# Public (it is in git): never a production key, even when set on purpose.
+DEVELOPMENT_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SECRET_KEY == DEVELOPMENT_KEY and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the public development key; set a long random one when DEBUG is off."
+    )
 if not SECRET_KEY:
     # pytest sets PYTEST_VERSION while it runs: tests run with DEBUG off, as production
     # does, and need a key but no secret one.
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (see .env.example).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = DEVELOPMENT_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -70,7 +78,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "departments.apps.DepartmentsConfig",
     "bulletin.apps.BulletinConfig",
     "scoring.apps.ScoringConfig",
@@ -86,11 +93,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ops.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last, as django-axes asks: it turns a lockout raised during login into a response.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +124,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jianbao.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # A kept connection the database dropped (a restart, a network cut) is noticed
+        # before a request uses it, not by a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,11 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "departments.User"
-AUTHENTICATION_BACKENDS = [
-    # Counts failed logins and refuses a locked-out username/address pair first.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Logins are throttled by the login forms (departments/throttle.py), not by a backend.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "bulletin:issue_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -169,6 +175,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# /health/ reports storage as failing below this much free space under MEDIA_ROOT: an
+# issued PDF takes about 100 KB, the render cache many of them.
+HEALTH_MIN_FREE_MB = int(os.environ.get("HEALTH_MIN_FREE_MB", 64))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -187,6 +196,18 @@ TASKS = {
         )
     }
 }
+# A render past these is stopped and the editor told why (bulletin/printing/budget.py).
+RENDER_TIMEOUT_SECONDS = float(os.environ.get("RENDER_TIMEOUT_SECONDS", 60))
+RENDER_MEMORY_MB = int(os.environ.get("RENDER_MEMORY_MB", 1536))
+# A download of a PDF not rendered yet waits this long for the worker, then shows the
+# 正在生成 page, which asks again: a web thread is never held by a render.
+PDF_WAIT_SECONDS = float(os.environ.get("PDF_WAIT_SECONDS", 2))
+# A task still RUNNING after this long lost its worker (killed, machine restarted): it
+# is queued again, up to TASK_MAX_ATTEMPTS runs in all, then marked failed.
+TASK_STALE_SECONDS = float(os.environ.get("TASK_STALE_SECONDS", RENDER_TIMEOUT_SECONDS + 60))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", 3))
+# Backups: the manifest is signed with this key and a restore checks the signature.
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
 
 # Security. TLS is on in production (terminated here or by a proxy that sets
 # X-Forwarded-Proto); an intranet test stack on plain HTTP turns it off explicitly.
@@ -226,13 +247,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: a username and address pair is locked out after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "departments.views.locked_out"
-AXES_VERBOSE = False
+# Login throttling (departments/throttle.py), no lockout: after LOGIN_FAILURE_LIMIT wrong
+# passwords for a user name, or LOGIN_ADDRESS_FAILURE_LIMIT from one address within the
+# window, each further attempt waits 1 s, 2 s, 4 s … up to LOGIN_DELAY_MAX_SECONDS after the
+# last failure; a login clears the user name's failures.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", 15)))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", 300))
+# Proxies whose X-Forwarded-For is believed: IP addresses or CIDR networks, comma-separated.
+# Empty: the client is the peer (REMOTE_ADDR). Behind the TLS proxy list it here, or every
+# user has the proxy's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Where the bulletin seeds used by `load_demo` live.
 DEMO_SEEDS_DIR = BASE_DIR / "demo" / "seeds"
@@ -246,7 +272,5 @@ LOGGING = {
         # WeasyPrint reports every layout step at INFO; fontTools every table it subsets.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        # django-axes logs every login attempt at INFO.
-        "axes": {"level": "WARNING"},
     },
 }
