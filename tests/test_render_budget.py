@@ -72,11 +72,26 @@ def test_a_render_past_its_time_budget_is_stopped_and_the_editor_sees_why(
 
 
 MEMORY_PROBE = """
-import pathlib, sys
+import base64, pathlib, struct, sys, zlib
 from bulletin.printing import budget, rendering
+
+def png(side):
+    # A grey square of side x side pixels: a few hundred KB of PNG, side * side * 4
+    # bytes once decoded for drawing.
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+    rows = zlib.compress(b"\\0" * (side + 1) * side, 9)
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    data = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    return base64.b64encode(data).decode()
+
 rendering.warm_up()
+side = int(sys.argv[-1])
+html = "<p>大厅运行平稳。</p>"
+if side:
+    html += f'<img src="data:image/png;base64,{png(side)}" style="width: 10cm">'
 try:
-    html = "<p>" + "大厅运行平稳，群众满意。" * int(sys.argv[-1]) + "</p>"
     rendering.renderer().render_bounded(html, pathlib.Path(sys.argv[-2]))
 except budget.RenderFailed as failure:
     print("failed", failure.reason)
@@ -85,13 +100,23 @@ else:
 """
 
 
-@pytest.mark.parametrize(("megabytes", "outcome"), [(8, "failed memory"), (1536, "rendered")])
-def test_a_render_past_its_memory_budget_is_stopped(tmp_path, megabytes, outcome):
-    # In a process of its own, as the worker is after a start: the budget is address
-    # space beyond what the process holds, and this pytest process holds a lot.
+@pytest.mark.parametrize(
+    ("megabytes", "side", "outcome"),
+    [
+        (64, 12_000, "failed memory"),
+        (1536, 0, "rendered"),
+        (1536, 1_000, "rendered"),
+        (1536, 12_000, "rendered"),
+    ],
+)
+def test_a_render_past_its_memory_budget_is_stopped(tmp_path, megabytes, side, outcome):
+    # In a process of its own, as the worker is after a start (the budget is address
+    # space beyond what the process holds). A picture of 12,000 pixels square needs
+    # 576 MB to draw: past 64 MB it is stopped, within 1536 MB the same page renders.
     out = tmp_path / "out.pdf"
     probe = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + MEMORY_PROBE, str(out), "2000"],
+        [sys.executable, "-c", "import django; django.setup()\n" + MEMORY_PROBE, str(out),
+         str(side)],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
              "RENDER_MEMORY_MB": str(megabytes), "JIANBAO_VAR_DIR": str(tmp_path)},
