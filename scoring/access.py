@@ -7,7 +7,14 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from departments.models import Department, User
-from scoring.models import InspectionItem, InspectionRound, Objection, ScoreEntry, ScoreMonth
+from scoring.models import (
+    InspectionItem,
+    InspectionRound,
+    Objection,
+    ScoreEntry,
+    ScoreMonth,
+    ScoreNotice,
+)
 
 
 def _authenticated(request: HttpRequest):
@@ -50,6 +57,12 @@ def get_objection_for_user(request: HttpRequest, pk: int) -> Objection:
     user = _authenticated(request)
     objections = _own(user, Objection.objects.select_related("month", "department"))
     return get_object_or_404(objections, pk=pk)
+
+
+def get_notice_for_user(request: HttpRequest, pk: int) -> ScoreNotice:
+    """A notice is its addressee's only."""
+    user = _authenticated(request)
+    return get_object_or_404(ScoreNotice, pk=pk, user=user)
 
 
 def _require_inspector(user) -> None:

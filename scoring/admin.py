@@ -17,6 +17,7 @@ from scoring.models import (
     ScoreEntry,
     ScoreMonth,
     ScoreMonthTransition,
+    ScoreNotice,
     WindowScore,
 )
 
@@ -50,7 +51,15 @@ class ScoreMonthAdmin(GuardedAdmin):
         return False  # a month is opened on the assessment page, with last month's caps
 
     def has_delete_permission(self, request, obj=None):
-        return False  # months are kept: entries and printed tables refer to them
+        # Months are kept (entries and printed tables refer to them), but for one opened
+        # by mistake that holds nothing: ScoreMonth.refuses("delete").
+        return obj is not None and obj.can("delete", request.user)
+
+    def delete_model(self, request, obj):
+        try:
+            services.month_delete(month=obj, by=request.user)
+        except WorkflowError:
+            raise PermissionDenied from None
 
     def save_model(self, request, obj, form, change):
         try:
@@ -77,6 +86,11 @@ class ScoreEntryAdmin(GuardedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleted only while the month is open, as on the month's page.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.month.can("amend", request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "month":
@@ -148,6 +162,16 @@ class InspectionItemAdmin(RoundContentAdmin):
 
     def writable(self, request, obj) -> bool:
         return super().writable(request, obj) and (obj.pk is None or obj.can("edit", None))
+
+
+@admin.register(ScoreNotice)
+class ScoreNoticeAdmin(RecordAdmin):
+    """Written by the month's and the objections' services."""
+
+    list_display = ["user", "kind", "month", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["message", "user__username"]
+    list_select_related = ["user", "month"]
 
 
 @admin.register(ScoreMonthTransition)

@@ -7,24 +7,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
-from lib.forms import Textarea
+from lib.forms import DateInput, DateTimeInput, MonthInput, Textarea
 from lib.limits import RECORDS_LIMIT
 from lib.points import is_half_point
 from lib.text import normalize_chinese, normalize_paragraphs
-from scoring.models import InspectionItem
+from scoring.models import BASE_SCORE, InspectionItem, ScoreEntry, ScoreMonth
 
 
 class MonthForm(forms.Form):
     month = forms.DateField(
         label=_("Month"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=MonthInput(),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 
 
-class EntryForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.active())
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+class _EntryFields(forms.Form):
+    """What a ledger entry says: when, how many points, why, under which rule."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     points = forms.DecimalField(
         label=_("Points"),
         max_digits=5,
@@ -40,9 +41,8 @@ class EntryForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, month=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.month = month
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -61,20 +61,88 @@ class EntryForm(forms.Form):
     def clean_evidence(self) -> str:
         return normalize_paragraphs(self.cleaned_data["evidence"])
 
+    @staticmethod
+    def _outside(date: datetime.date, month: ScoreMonth | None) -> bool:
+        return month is not None and (date.year, date.month) != (
+            month.month.year,
+            month.month.month,
+        )
+
+
+class EntryForm(_EntryFields):
+    """An entry of `month`, recorded or changed while the month allows it."""
+
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.active())
+    field_order = ["department", "date", "points", "reason", "clause", "evidence"]
+
+    def __init__(self, *args, month=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.month = month
+
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
-        if self.month and (date.year, date.month) != (
-            self.month.month.year,
-            self.month.month.month,
-        ):
+        if self._outside(date, self.month):
             raise forms.ValidationError(_("The date lies outside the month."))
         return date
+
+
+class CorrectionForm(_EntryFields):
+    """An entry of a later month that corrects `original`, an entry of a frozen month:
+    the same department, the points that put it right, in a month still taking entries."""
+
+    month = forms.ModelChoiceField(
+        label=_("Record in"),
+        queryset=ScoreMonth.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a later month that takes entries.")},
+    )
+    field_order = ["month", "date", "points", "reason", "clause", "evidence"]
+
+    def __init__(self, *args, original: ScoreEntry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original = original
+        if original is not None:
+            self.fields["month"].queryset = ScoreMonth.objects.filter(
+                month__gt=original.month.month,
+                status__in=[ScoreMonth.Status.OPEN, ScoreMonth.Status.PUBLISHED],
+            ).order_by("month")
+
+    def clean(self):
+        cleaned = super().clean()
+        month, date = cleaned.get("month"), cleaned.get("date")
+        if month is not None and date is not None and self._outside(date, month):
+            self.add_error("date", _("The date lies outside the month."))
+        return cleaned
+
+
+class CapsForm(forms.Form):
+    """The month's caps; empty is no cap."""
+
+    total_cap = forms.DecimalField(
+        label=_("Highest total"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=BASE_SCORE,
+        help_text=_("e.g. 110: bonuses beyond it do not count."),
+    )
+    bonus_cap = forms.DecimalField(
+        label=_("Highest bonus"), required=False, max_digits=5, decimal_places=1, min_value=0
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("total_cap", "bonus_cap"):
+            value = cleaned.get(name)
+            if value is not None and not is_half_point(value):
+                self.add_error(name, _("Points go in steps of 0.5."))
+        return cleaned
 
 
 class PublishForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Objections until"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         error_messages={"required": _("Give the deadline for objections.")},
     )
 
@@ -98,9 +166,10 @@ class ObjectionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    # No decision is preselected: the scorer says which, every time.
     upheld = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("1", _("upheld")), ("0", _("rejected"))],
+        choices=[("", _("— choose —")), ("1", _("upheld")), ("0", _("rejected"))],
         coerce=lambda v: v == "1",
         error_messages={
             "required": _("Choose a decision and write the answer."),
@@ -115,7 +184,7 @@ class UploadForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     inspector = forms.CharField(label=_("Inspector"), max_length=100)
     topics = forms.CharField(
         label=_("Topics checked"),

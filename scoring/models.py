@@ -149,9 +149,15 @@ class ScoreMonth(StateMachine, models.Model):
         "freeze": step({Status.PUBLISHED}, Status.FROZEN, Role.SCORER),
         # A table imported from an issued bulletin was final when it was printed.
         "freeze_printed": step({Status.OPEN, Status.PUBLISHED}, Status.FROZEN),
-        # Ledger entries, uploads and caps, until the month is frozen.
+        # New ledger entries, uploads and caps, until the month is frozen.
         "record": step({Status.OPEN, Status.PUBLISHED}, None, Role.SCORER),
+        # Changing or deleting an entry: until the departments have seen the month.
+        "amend": step({Status.OPEN}, None, Role.SCORER),
+        # A month opened by mistake goes while nothing refers to it.
+        "delete": step({Status.OPEN, Status.PUBLISHED}, None, Role.SCORER),
         "object": step({Status.PUBLISHED}, None, Role.STAFF),
+        # A frozen month's entries are corrected by entries of a later month.
+        "correct": step({Status.FROZEN}, None, Role.SCORER),
         "attach": step({Status.FROZEN}, None, Role.EDITOR),
     }
 
@@ -214,7 +220,14 @@ class ScoreMonth(StateMachine, models.Model):
                 return _("Objections to %(month)s are closed.") % {"month": self.label}
             if user is not None and not user.department_id:
                 return _("Only a department objects to its lines.")
+        if name == "delete" and (self.entries.exists() or self.objections.exists()):
+            return _("Only a month without entries can be deleted.")
         return None
+
+    def departments_that_may_object(self) -> int:
+        """How many departments could still object: an objection names one of the
+        department's own entries, so every department with an entry this month."""
+        return self.entries.values("department").distinct().count()
 
     def sees_every_line(self, user) -> bool:
         """Department staff see only their own lines until the month is published."""
@@ -369,6 +382,62 @@ class Objection(StateMachine, models.Model):
         if self.month.is_frozen:
             return _("The month is frozen.")
         return None
+
+
+class ScoreNoticeQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class ScoreNotice(models.Model):
+    """An in-app message of the assessment: a month published (to the departments), an
+    objection filed (to the scorers) and answered (to the department that filed it).
+
+    Kept here rather than as a bulletin Notice: scoring does not know bulletins, and a
+    notice of the assessment is about a month, not an issue."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("month published")
+        OBJECTION = "objection", _("objection filed")
+        ANSWER = "answer", _("objection answered")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="score_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    month = models.ForeignKey(
+        ScoreMonth, verbose_name=_("month"), on_delete=models.CASCADE, related_name="notices"
+    )
+    objection = models.ForeignKey(
+        Objection,
+        verbose_name=_("objection"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = ScoreNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("assessment notice")
+        verbose_name_plural = _("assessment notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["published", "objection", "answer"]),
+                name="scorenotice_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:40]
 
 
 # --- hall inspections ------------------------------------------------------------------

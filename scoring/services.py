@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import Department
+from departments.models import Department, User
 from lib.audit import log_transition
 from lib.points import is_half_point
 from lib.workflow import Conflict, WorkflowError, transition
@@ -22,7 +22,9 @@ from scoring.models import (
     Objection,
     ScoreEntry,
     ScoreMonth,
+    ScoreNotice,
     WindowScore,
+    format_score,
 )
 
 
@@ -55,16 +57,24 @@ def _check_points(points: Decimal) -> None:
         raise ScoringError(_("Points go in steps of 0.5."))
 
 
-def _lock_for_recording(month: ScoreMonth, by) -> ScoreMonth:
-    """The month row held for the rest of the transaction, refused once frozen: an
-    entry or upload racing the freeze waits for it and is then refused."""
-    locked = ScoreMonth.objects.select_for_update().get(pk=month.pk)
-    reason = locked.refusal("record", by)
+def _lock_for_recording(month: ScoreMonth, by, step: str = "record") -> ScoreMonth:
+    """The month row held for the rest of the transaction, refused unless `step` may be
+    taken now: an entry or upload racing the freeze (or an edit racing the publication)
+    waits for it and is then refused."""
+    locked = ScoreMonth.objects.select_for_update().filter(pk=month.pk).first()
+    if locked is None:
+        raise ScoringError(_("This month has been deleted."))
+    reason = locked.refusal(step, by)
     if reason is not None:
         if locked.is_frozen:
             reason = _("%(month)s is frozen: record a correction in a later month instead.") % {
                 "month": locked.label
             }
+        elif step == "amend" and locked.status == ScoreMonth.Status.PUBLISHED:
+            reason = _(
+                "%(month)s is published: its entries stay as the departments saw them. "
+                "Record a further entry instead."
+            ) % {"month": locked.label}
         raise ScoringError(reason)
     return locked
 
@@ -88,6 +98,8 @@ def entry_add(
     corrected_month = ScoreMonth.objects.get(pk=corrects.month_id) if corrects else None
     if corrected_month and (not corrected_month.is_frozen or corrected_month.month >= month.month):
         raise ScoringError(_("A correction refers to an entry of an earlier, frozen month."))
+    if corrects is not None and corrects.department_id != department.pk:
+        raise ScoringError(_("A correction is for the department of the entry it corrects."))
     with transaction.atomic():
         locked = _lock_for_recording(month, by)
         entry = ScoreEntry.objects.create(
@@ -106,17 +118,68 @@ def entry_add(
     return entry
 
 
-def entry_delete(*, entry: ScoreEntry, by) -> None:
+def entry_update(
+    *,
+    entry: ScoreEntry,
+    by: User | None,
+    department: Department,
+    date: datetime.date,
+    points: Decimal,
+    reason: str,
+    clause: str = "",
+    evidence: str = "",
+) -> ScoreEntry:
+    """Change an entry while its month is open; the table follows at once."""
+    _check_points(points)
+    if not reason.strip():
+        raise ScoringError(_("Say why the points are added or taken."))
     with transaction.atomic():
-        month = _lock_for_recording(entry.month, by)
+        month = _lock_for_recording(entry.month, by, "amend")
+        fields = {
+            "department": department,
+            "date": date,
+            "points": points,
+            "reason": reason.strip(),
+            "clause": clause.strip(),
+            "evidence": evidence.strip(),
+        }
+        ScoreEntry.objects.filter(pk=entry.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        month_recompute(month=month)
+    return entry
+
+
+def entry_delete(*, entry: ScoreEntry, by: User | None) -> None:
+    """Delete an entry while its month is open; the table follows at once."""
+    with transaction.atomic():
+        month = _lock_for_recording(entry.month, by, "amend")
         entry.delete()
         month_recompute(month=month)
 
 
+def month_delete(*, month: ScoreMonth, by: User | None) -> None:
+    """A month opened by mistake: gone with its lines of 100, while it holds no entry."""
+    with transaction.atomic():
+        locked = ScoreMonth.objects.select_for_update().filter(pk=month.pk).first()
+        if locked is None:
+            return  # a double click: the first one deleted it
+        locked.require("delete", by)
+        WindowScore.objects.filter(month=locked.month).delete()
+        locked.delete()
+
+
 def month_set_caps(
-    *, month: ScoreMonth, by, total_cap: Decimal | None, bonus_cap: Decimal | None
+    *, month: ScoreMonth, by: User | None, total_cap: Decimal | None, bonus_cap: Decimal | None
 ) -> ScoreMonth:
-    """Change the month's caps; its table follows at once."""
+    """Change the month's caps (None: no cap); its table follows at once."""
+    if total_cap is not None and total_cap < BASE_SCORE:
+        raise ScoringError(_("The highest total is at least the base score of 100."))
+    if bonus_cap is not None and bonus_cap < 0:
+        raise ScoringError(_("The highest bonus is zero or more."))
+    for cap in (total_cap, bonus_cap):
+        if cap is not None and not is_half_point(cap):
+            raise ScoringError(_("Points go in steps of 0.5."))
     with transaction.atomic():
         locked = _lock_for_recording(month, by)
         ScoreMonth.objects.filter(pk=locked.pk).update(total_cap=total_cap, bonus_cap=bonus_cap)
@@ -191,6 +254,14 @@ def month_record_totals(
         locked = _lock_for_recording(month, by)
         earlier = locked.entries.filter(source=source)
         replaced = earlier.count()
+        if Objection.objects.filter(entry__in=earlier).exists():
+            # An objection names its entry: the entry stays while the objection does.
+            raise ScoringError(
+                _(
+                    "Departments have objected to entries of the table uploaded before: "
+                    "it is not replaced. Record further entries instead."
+                )
+            )
         earlier.delete()
         entries = []
         for department, deduction, bonus in rows:
@@ -219,21 +290,58 @@ def month_record_totals(
     return ordered, replaced
 
 
-def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by) -> ScoreMonth:
+def _notify(users, *, kind: str, month: ScoreMonth, message: str, objection=None) -> int:
+    notices = ScoreNotice.objects.bulk_create(
+        ScoreNotice(user=user, kind=kind, month=month, objection=objection, message=message)
+        for user in users
+    )
+    return len(notices)
+
+
+def _deadline_label(deadline: datetime.datetime) -> str:
+    return timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
+
+
+def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by: User | None) -> ScoreMonth:
+    """Show the month to the departments for objections; their clerks are told."""
     if deadline <= timezone.now():
         raise ScoringError(_("The objection deadline must be in the future."))
-    transition(month, "publish", by=by, objection_deadline=deadline, published_at=timezone.now())
+    with transaction.atomic():
+        transition(
+            month, "publish", by=by, objection_deadline=deadline, published_at=timezone.now()
+        )
+        clerks = User.objects.filter(
+            role=User.Role.STAFF, is_active=True, department__is_active=True
+        )
+        message = _(
+            "The window assessment of %(month)s is published: check your lines and object "
+            "to an entry by %(deadline)s."
+        ) % {"month": month.label, "deadline": _deadline_label(deadline)}
+        _notify(clerks, kind=ScoreNotice.Kind.PUBLISHED, month=month, message=message)
     return month
 
 
-def month_freeze(*, month: ScoreMonth, by) -> ScoreMonth:
+def month_freeze(
+    *, month: ScoreMonth, by: User | None, before_deadline: bool = False
+) -> ScoreMonth:
+    """Freeze the month once every objection is answered. Before the objection deadline
+    only when `before_deadline` says the scorer confirmed it (the departments that could
+    still object lose the chance)."""
     with transaction.atomic():
         # Locked: an objection or entry racing the freeze waits, then sees it frozen.
-        ScoreMonth.objects.select_for_update().filter(pk=month.pk).exists()
+        locked = ScoreMonth.objects.select_for_update().get(pk=month.pk)
         waiting = month.objections.filter(status=Objection.Status.OPEN).count()
         if waiting:
             raise ScoringError(
                 _("%(count)d objection(s) still wait for an answer.") % {"count": waiting}
+            )
+        if locked.accepts_objections and not before_deadline:
+            raise ScoringError(
+                _(
+                    "Departments may object to %(month)s until %(deadline)s: confirm that "
+                    "it is frozen before the deadline."
+                )
+                % {"month": locked.label, "deadline": _deadline_label(locked.objection_deadline)}
             )
         transition(month, "freeze", by=by, frozen_at=timezone.now())
     return month
@@ -246,12 +354,21 @@ def month_freeze_printed(*, month: ScoreMonth) -> ScoreMonth:
 
 
 def objection_file(
-    *, month: ScoreMonth, department: Department, text: str, by, entry: ScoreEntry | None = None
+    *,
+    month: ScoreMonth,
+    department: Department,
+    entry: ScoreEntry | None,
+    text: str,
+    by: User | None,
 ) -> Objection:
+    """A department objects to one of its entries of a published month; the scorers
+    are told. An objection always names its entry."""
     month.require("object", by)
     if by is not None and by.department_id != department.pk:
         raise ScoringError(_("A department objects to its own lines only."))
-    if entry is not None and (entry.month_id != month.pk or entry.department_id != department.pk):
+    if entry is None:
+        raise ScoringError(_("Name the entry you object to."))
+    if entry.month_id != month.pk or entry.department_id != department.pk:
         raise ScoringError(_("A department objects to its own lines only."))
     if not text.strip():
         raise ScoringError(_("Write what is wrong."))
@@ -261,22 +378,59 @@ def objection_file(
         )
         objection.transitions.create(actor=by, from_status="", to_status=objection.status)
         log_transition(actor=by, obj=objection, old="", new=objection.status)
+        message = _("%(department)s objects to its entry of %(month)s (%(entry)s): %(text)s") % {
+            "department": department.label,
+            "month": month.label,
+            "entry": f"{format_score(entry.points)} {entry.reason[:40]}",
+            "text": objection.text[:200],
+        }
+        scorers = User.objects.filter(role=User.Role.SCORER, is_active=True)
+        _notify(
+            scorers,
+            kind=ScoreNotice.Kind.OBJECTION,
+            month=month,
+            objection=objection,
+            message=message,
+        )
     return objection
 
 
-def objection_answer(*, objection: Objection, by, upheld: bool, answer: str) -> Objection:
+def objection_answer(
+    *, objection: Objection, by: User | None, upheld: bool, answer: str
+) -> Objection:
+    """The scorer's decision and answer (both always given); the department is told."""
     if not answer.strip():
         raise ScoringError(_("Write the answer."))
-    transition(
-        objection,
-        "uphold" if upheld else "reject",
-        by=by,
-        comment=answer.strip(),
-        answer=answer.strip(),
-        answered_by=by,
-        answered_at=timezone.now(),
-    )
+    with transaction.atomic():
+        transition(
+            objection,
+            "uphold" if upheld else "reject",
+            by=by,
+            comment=answer.strip(),
+            answer=answer.strip(),
+            answered_by=by,
+            answered_at=timezone.now(),
+        )
+        message = _("Your objection to %(month)s: %(decision)s. %(answer)s") % {
+            "month": objection.month.label,
+            "decision": objection.get_status_display(),
+            "answer": objection.answer[:200],
+        }
+        clerks = User.objects.filter(
+            role=User.Role.STAFF, is_active=True, department=objection.department_id
+        )
+        _notify(
+            clerks,
+            kind=ScoreNotice.Kind.ANSWER,
+            month=objection.month,
+            objection=objection,
+            message=message,
+        )
     return objection
+
+
+def notice_open(*, notice: ScoreNotice) -> None:
+    ScoreNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- hall inspections ------------------------------------------------------------------

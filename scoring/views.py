@@ -20,12 +20,15 @@ from scoring.access import (
     get_entry_for_user,
     get_finding_for_user,
     get_month_for_user,
+    get_notice_for_user,
     get_objection_for_user,
     get_round_for_user,
     require_inspector,
 )
 from scoring.forms import (
     AnswerForm,
+    CapsForm,
+    CorrectionForm,
     EntryForm,
     FindingFormSet,
     MonthForm,
@@ -34,7 +37,7 @@ from scoring.forms import (
     RoundForm,
     UploadForm,
 )
-from scoring.models import InspectionRound, ScoreMonth, WindowScore
+from scoring.models import InspectionRound, Objection, ScoreMonth, WindowScore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,8 +58,11 @@ def month_list(request):
         if form.is_valid():
             month = services.month_open(month=form.cleaned_data["month"])
             return redirect("scoring:month_detail", pk=month.pk)
+    notices = request.user.score_notices.select_related("month")[:20]
     return render(
-        request, "scoring/month_list.html", {"months": ScoreMonth.objects.all(), "form": form}
+        request,
+        "scoring/month_list.html",
+        {"months": ScoreMonth.objects.all(), "form": form, "notices": notices},
     )
 
 
@@ -92,6 +98,9 @@ def _month_page(request, month: ScoreMonth, **forms):
         "answer_form": AnswerForm(),
         "answer_for": None,
         "upload_form": UploadForm(),
+        "caps_form": CapsForm(initial={"total_cap": month.total_cap, "bonus_cap": month.bonus_cap}),
+        # Before the deadline the server asks for confirmation; after it the browser does.
+        "freeze_early": month.accepts_objections,
         "may": month.allowed(user),
         "transitions": month.transitions.select_related("actor"),
         "chart": charts.distribution([line.total_score for line in lines]) if every else None,
@@ -132,7 +141,7 @@ def entry_add(request, pk: int):
 @login_required
 def entry_delete(request, pk: int):
     entry = get_entry_for_user(request, pk)
-    if not entry.month.has_role_for("record", request.user):
+    if not entry.month.has_role_for("amend", request.user):
         raise PermissionDenied
     return _done(
         request,
@@ -142,6 +151,111 @@ def entry_delete(request, pk: int):
         entry=entry,
         by=request.user,
     )
+
+
+def _entry_page_month(request, entry, step: str) -> ScoreMonth:
+    """The entry's month, if the user may take `step` on it: a GET needs the month in
+    the state for it, a POST only the role (the service refuses it under the row lock,
+    and the page comes back with what was typed)."""
+    month = entry.month
+    allowed = (
+        month.has_role_for(step, request.user)
+        if request.method == "POST"
+        else month.can(step, request.user)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return month
+
+
+@login_required
+def entry_edit(request, pk: int):
+    """Change an entry while its month is open (not yet seen by the departments)."""
+    entry = get_entry_for_user(request, pk)
+    month = _entry_page_month(request, entry, "amend")
+    initial = {
+        name: getattr(entry, name)
+        for name in ("department", "date", "points", "reason", "clause", "evidence")
+    }
+    form = EntryForm(request.POST or None, month=month, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_update(entry=entry, by=request.user, **form.cleaned_data)
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))  # what was typed stays in the form
+        else:
+            messages.success(request, _("Entry changed."))
+            return redirect("scoring:month_detail", pk=month.pk)
+    return render(
+        request,
+        "scoring/entry_form.html",
+        {"form": form, "entry": entry, "month": month, "correcting": False},
+    )
+
+
+@login_required
+def entry_correct(request, pk: int):
+    """Correct an entry of a frozen month by an entry of a later month, chosen from the
+    entry it corrects: the same department, the later month picked here."""
+    original = get_entry_for_user(request, pk)
+    month = _entry_page_month(request, original, "correct")
+    form = CorrectionForm(request.POST or None, original=original)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.entry_add(
+                month=data["month"],
+                department=original.department,
+                corrects=original,
+                by=request.user,
+                date=data["date"],
+                points=data["points"],
+                reason=data["reason"],
+                clause=data["clause"],
+                evidence=data["evidence"],
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Correction recorded."))
+            return redirect("scoring:month_detail", pk=data["month"].pk)
+    return render(
+        request,
+        "scoring/entry_form.html",
+        {"form": form, "entry": original, "month": month, "correcting": True},
+    )
+
+
+@require_POST
+@login_required
+def month_caps(request, pk: int):
+    """The month's caps, applied to its table at once."""
+    month = get_month_for_user(request, pk, role_for="record")
+    form = CapsForm(request.POST)
+    if not form.is_valid():
+        return _month_page(request, month, caps_form=form)
+    return _done(
+        request,
+        month,
+        services.month_set_caps,
+        _("Caps saved: the table follows them."),
+        month=month,
+        by=request.user,
+        **form.cleaned_data,
+    )
+
+
+@require_POST
+@login_required
+def month_delete(request, pk: int):
+    month = get_month_for_user(request, pk, role_for="delete")
+    try:
+        services.month_delete(month=month, by=request.user)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("scoring:month_detail", pk=month.pk)
+    messages.success(request, _("%(month)s deleted.") % {"month": month.label})
+    return redirect("scoring:month_list")
 
 
 @require_POST
@@ -165,7 +279,20 @@ def month_publish(request, pk: int):
 @require_POST
 @login_required
 def month_freeze(request, pk: int):
+    """Freeze the month; before the objection deadline, only once the scorer has seen
+    how many departments could still object and confirmed."""
     month = get_month_for_user(request, pk, role_for="freeze")
+    confirmed = request.POST.get("confirm") == "1"
+    if month.accepts_objections and not confirmed:
+        return render(
+            request,
+            "scoring/month_freeze_confirm.html",
+            {
+                "month": month,
+                "departments": month.departments_that_may_object(),
+                "waiting": month.objections.filter(status=Objection.Status.OPEN).count(),
+            },
+        )
     return _done(
         request,
         month,
@@ -173,6 +300,7 @@ def month_freeze(request, pk: int):
         _("Frozen: the month will not change."),
         month=month,
         by=request.user,
+        before_deadline=confirmed,
     )
 
 
@@ -187,12 +315,12 @@ def objection_file(request, pk: int):
         # another department's line is not even there for this user; nor is "abc"
         entry = get_entry_for_user(request, parse_number(entry_id) or 0)
     form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        return _month_page(
-            request, month, objection_form=form, objection_for=entry.pk if entry else None
-        )
+    if entry is not None and not form.is_valid():
+        return _month_page(request, month, objection_form=form, objection_for=entry.pk)
+    # Without an entry the service refuses it: an objection names its entry.
+    text = form.cleaned_data["text"] if form.is_valid() else ""
     return _done(request, month, services.objection_file, _("Objection filed."), month=month,
-                 department=user.department, entry=entry, text=form.cleaned_data["text"], by=user)  # fmt: skip
+                 department=user.department, entry=entry, text=text, by=user)  # fmt: skip
 
 
 @require_POST
@@ -281,6 +409,15 @@ def department_year(request, pk: int, year: int):
         "scoring/department_year.html",
         {"department": department, "year": year, "lines": lines, "chart": chart},
     )
+
+
+@require_POST
+@login_required
+def notice_open(request, pk: int):
+    """Open a notice of the assessment: marked read, then the month it is about."""
+    notice = get_notice_for_user(request, pk)
+    services.notice_open(notice=notice)
+    return redirect("scoring:month_detail", pk=notice.month_id)
 
 
 # --- hall inspections ------------------------------------------------------------------

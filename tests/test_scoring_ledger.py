@@ -121,14 +121,20 @@ def test_a_department_objects_to_its_own_line_and_the_scorer_answers(
     services.objection_answer(
         objection=objection, by=scorer, upheld=True, answer="情况属实，撤销扣分。"
     )
-    services.entry_delete(entry=entry, by=scorer)
-    services.month_freeze(month=month, by=scorer)
+    # Published: the entry stays as the department saw it, a further entry undoes it.
+    with pytest.raises(services.WorkflowError):
+        services.entry_delete(entry=entry, by=scorer)
+    services.entry_add(
+        month=month, department=department, date=AUGUST, points=Decimal(2),
+        reason="异议成立，撤销扣分。", by=scorer,
+    )  # fmt: skip
+    services.month_freeze(month=month, by=scorer, before_deadline=True)
     assert month.status == ScoreMonth.Status.FROZEN
     assert WindowScore.objects.get(department=department, month=AUGUST).total == 100
 
 
 def test_objections_are_for_own_lines_and_close_at_the_deadline(
-    published, other_clerk, other_department
+    published, clerk, department, other_clerk, other_department
 ):
     month, entry = published
     with pytest.raises(services.WorkflowError):
@@ -141,7 +147,7 @@ def test_objections_are_for_own_lines_and_close_at_the_deadline(
     month.refresh_from_db()
     with pytest.raises(services.WorkflowError):
         services.objection_file(
-            month=month, department=other_department, text="不对。", by=other_clerk
+            month=month, department=department, entry=entry, text="不对。", by=clerk
         )
     assert not Objection.objects.exists()
 
@@ -150,7 +156,7 @@ def test_a_frozen_month_never_changes_and_takes_corrections_in_a_later_month(
     published, scorer, department
 ):
     month, entry = published
-    services.month_freeze(month=month, by=scorer)
+    services.month_freeze(month=month, by=scorer, before_deadline=True)
     with pytest.raises(services.WorkflowError):
         services.entry_add(
             month=month,
