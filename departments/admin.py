@@ -25,7 +25,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["department"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Bulletin work"), {"fields": ["role", "department"]}),
+        (_("Bulletin work"), {"fields": ["role", "department", "email_notices"]}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,

@@ -60,6 +60,11 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Required for department staff: they work for this department only."),
     )
+    email_notices = models.BooleanField(
+        _("notices by e-mail"),
+        default=True,
+        help_text=_("Also send every notice to the user's e-mail address, if there is one."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -85,6 +90,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return full or self.username
+
+    def set_email_notices(self, on: bool) -> None:
+        """The user's own e-mail switch: notices in the app always, by e-mail if on."""
+        self.email_notices = on
+        self.save(update_fields=["email_notices"])
 
     def has_role(self, *roles: str) -> bool:
         """One of `roles` (User.Role values). Administrators have every role but the

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -217,3 +218,167 @@ def test_clerk_cannot_edit_another_departments_visit(client, clerk, other_depart
     )
     client.force_login(clerk)
     assert client.get(reverse("bulletin:visit_edit", args=[visit.pk])).status_code == 404
+
+
+# --- the completeness board -------------------------------------------------------------
+
+
+def _row(page: str, name: str) -> str:
+    start = page.index(f">{name}<")
+    return page[start : page.index("</tr>", start)]
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_board_counts_every_status_in_a_cell_and_shows_the_returned_items(
+    client, editor, section, department
+):
+    now = timezone.now() - datetime.timedelta(days=1)
+    for status in [Status.ACCEPTED, Status.ACCEPTED, Status.NOT_USED, Status.NOT_USED]:
+        item(section, department, status, now)
+    returned = item(section, department, Status.RETURNED, now)
+    item(section, department, Status.DRAFT)
+    client.force_login(editor)
+    response = client.get(reverse("bulletin:board", args=[section.issue_id]))
+    cell = dict(response.context["rows"])[department][0]
+    assert cell.counts == {"accepted": 2, "not_used": 2, "returned": 1, "draft": 1}
+    row = _text(_row(response.content.decode(), department.name))
+    label = lambda status: str(Status(status).label)  # noqa: E731
+    assert (
+        f"{label('accepted')} 2 · {label('not_used')} 2 · {label('returned')} 1 · "
+        f"{label('draft')} 1"
+    ) in row
+    # the returned item is listed with its reason and a link to it
+    assert response.context["returned"] == [returned]
+    assert reverse("bulletin:submission_detail", args=[returned.pk]) in response.content.decode()
+
+
+def test_a_department_with_drafts_only_is_missing_and_reminded(
+    section, department, editor, django_capture_on_commit_callbacks
+):
+    clerk = make_user("drafter", "staff", department)
+    item(section, department, Status.DRAFT)
+    assert services.departments_missing(section) == [department]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_remind(section=section, by=editor)
+    assert clerk.notices.get().kind == Notice.Kind.REMINDER
+
+
+@pytest.fixture
+def visits_section(issue):
+    Issue.objects.filter(pk=issue.pk).update(
+        period_start=datetime.date(2024, 3, 4), period_end=datetime.date(2024, 3, 8)
+    )
+    issue.refresh_from_db()
+    return make_section(
+        issue, position=2, title="厅（局）长进大厅", kind=Section.Kind.LEADER_VISITS,
+        call_deadline=timezone.now() + datetime.timedelta(days=1),
+    )  # fmt: skip
+
+
+def test_leader_visits_registered_answer_a_leader_visits_call(
+    client, editor, visits_section, department, other_department
+):
+    visited = make_user("visited", "staff", department)
+    waiting = make_user("waiting", "staff", other_department)
+    for day in (5, 6):
+        LeaderVisit.objects.create(
+            department=department, date=datetime.date(2024, 3, day), leader_name="王华",
+            leader_title="副厅长",
+        )  # fmt: skip
+    # a visit outside the issue's period answers nothing
+    LeaderVisit.objects.create(
+        department=other_department, date=datetime.date(2024, 2, 1), leader_name="李四",
+        leader_title="厅长",
+    )  # fmt: skip
+    client.force_login(editor)
+    response = client.get(reverse("bulletin:board", args=[visits_section.issue_id]))
+    cells = dict(response.context["rows"])
+    assert (cells[department][0].visits, cells[department][0].status) == (2, "visits")
+    assert cells[other_department][0].status == "missing"
+    assert "board-visits" in _row(response.content.decode(), department.name)
+    assert services.departments_missing(visits_section) == [other_department]
+    assert services.issue_remind(section=visits_section, by=editor) == 1
+    assert not visited.notices.exists() and waiting.notices.count() == 1
+
+
+def test_board_shows_when_each_department_was_last_reminded(
+    client, editor, section, department, other_department
+):
+    make_user("a", "staff", department)
+    make_user("b", "staff", other_department)
+    item(section, other_department, Status.SUBMITTED, timezone.now())
+    services.issue_remind(section=section, by=editor)
+    client.force_login(editor)
+    page = client.get(reverse("bulletin:board", args=[section.issue_id])).content.decode()
+    assert "board-reminded" in _row(page, department.name)
+    assert "board-reminded" not in _row(page, other_department.name)
+
+
+def test_a_second_reminder_within_the_hour_needs_confirmation(
+    client, editor, section, department, other_department
+):
+    a = make_user("a", "staff", department)
+    b = make_user("b", "staff", other_department)
+    services.issue_remind(section=section, by=editor)
+    with pytest.raises(services.RecentlyReminded) as asked:
+        services.issue_remind(section=section, by=editor)
+    assert [d for d, _at in asked.value.recent] == [department, other_department]
+    assert Notice.objects.count() == 2  # nothing sent while asking
+
+    # the page asks, and sends only once confirmed
+    client.force_login(editor)
+    url = reverse("bulletin:section_remind", args=[section.pk])
+    page = client.post(url)
+    assert page.status_code == 200 and 'name="recent" value="again"' in page.content.decode()
+    assert Notice.objects.count() == 2
+    assert client.post(url, {"recent": "again"}).status_code == 302
+    assert (a.notices.count(), b.notices.count()) == (2, 2)
+
+
+def test_a_confirmed_reminder_can_skip_the_departments_reminded_within_the_hour(
+    section, department, other_department, editor
+):
+    a = make_user("a", "staff", department)
+    b = make_user("b", "staff", other_department)
+    services.issue_remind(section=section, by=editor)
+    # department A's reminder went out an hour and a minute ago: not recent any more
+    a.notices.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    with pytest.raises(services.RecentlyReminded) as asked:
+        services.issue_remind(section=section, by=editor)
+    assert ([d for d, _at in asked.value.recent], asked.value.others) == ([other_department], 1)
+    assert services.issue_remind(section=section, by=editor, skip_recent=True) == 1
+    assert (a.notices.count(), b.notices.count()) == (2, 1)
+
+
+def test_reminding_after_an_hour_asks_nothing(section, department, editor):
+    clerk = make_user("a", "staff", department)
+    services.issue_remind(section=section, by=editor)
+    clerk.notices.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert services.issue_remind(section=section, by=editor) == 1
+    assert clerk.notices.count() == 2
+
+
+def test_board_costs_the_same_queries_for_thirty_departments(
+    client, editor, section, visits_section, department, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    url = reverse("bulletin:board", args=[section.issue_id])
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    for n in range(30):
+        other = Department.objects.create(name=f"部门{n}", display_order=100 + n)
+        make_user(f"clerk{n}", "staff", other)
+        for status in (Status.ACCEPTED, Status.RETURNED, Status.DRAFT):
+            item(section, other, status, timezone.now())
+        LeaderVisit.objects.create(
+            department=other, date=datetime.date(2024, 3, 5), leader_name="王华",
+            leader_title="副厅长",
+        )  # fmt: skip
+    services.issue_remind(section=visits_section, by=editor)
+    with django_assert_max_num_queries(len(small)) as big:
+        response = client.get(url)
+    assert len(dict(response.context["rows"])) == 31
+    assert len(big) == len(small)

@@ -13,42 +13,26 @@ from bulletin.forms import BulkForm
 from bulletin.models import Submission
 from bulletin.views.issues import render_queue
 from departments.access import require_role
-from departments.models import Department, User
+from departments.models import User
 from lib.text import parse_number
-
-# What a cell of the board shows, best state first: one accepted item beats a draft.
-RANK = ["accepted", "submitted", "returned", "not_used"]
 
 
 @login_required
 def board(request, pk: int):
-    """Departments × sections that call for items: what each has sent, and when."""
+    """Departments × sections that call for items: what each has done, and when it was
+    last reminded (a fixed number of queries whatever the number of departments)."""
     issue = get_issue_for_user(request, pk)  # an outsider learns nothing: 404
     require_role(request.user, User.Role.EDITOR)
-    sections = list(issue.sections.filter(call_deadline__isnull=False))
-    departments = list(Department.objects.active())
-    cells: dict[tuple[int, int], dict] = {}
-    # A draft is the department's own business until it is submitted.
-    items = Submission.objects.filter(section__issue=issue).exclude(status=Submission.Status.DRAFT)
-    for item in items.select_related("section"):
-        key = (item.department_id, item.section_id)
-        cell = cells.setdefault(key, {"status": item.status, "count": 0, "late": False})
-        cell["count"] += 1
-        if RANK.index(item.status) < RANK.index(cell["status"]):
-            cell["status"] = item.status
-        cell["late"] = cell["late"] or item.is_late
-    missing = {"status": "missing", "label": _("missing"), "tone": "danger"}
-    for cell in cells.values():
-        cell["label"] = Submission.Status(cell["status"]).label
-        cell["tone"] = Submission.TONES[cell["status"]]
-    rows = [
-        (department, [cells.get((department.pk, s.pk), missing) for s in sections])
-        for department in departments
-    ]
+    completeness = services.issue_completeness(issue=issue)
     return render(
         request,
         "bulletin/board.html",
-        {"issue": issue, "sections": sections, "rows": rows},
+        {
+            "issue": issue,
+            "sections": completeness.sections,
+            "rows": completeness.rows,
+            "returned": completeness.returned,
+        },
     )
 
 
@@ -58,17 +42,26 @@ def section_remind(request, pk: int):
     section = get_section_for_user(request, pk, step="edit")
     if not section.call_deadline:
         messages.error(request, _("This section does not call for items."))
-    else:
-        try:
-            count = services.issue_remind(section=section, by=request.user)
-        except services.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("bulletin:board", pk=section.issue_id)
-        messages.success(
-            request,
-            ngettext("%(count)d department reminded.", "%(count)d departments reminded.", count)
-            % {"count": count},
+        return redirect("bulletin:board", pk=section.issue_id)
+    recent = request.POST.get("recent")  # asked on the confirmation page: again, or skip
+    try:
+        count = services.issue_remind(
+            section=section, by=request.user, again=recent == "again", skip_recent=recent == "skip"
         )
+    except services.RecentlyReminded as exc:
+        return render(
+            request,
+            "bulletin/remind_confirm.html",
+            {"section": section, "message": str(exc), "recent": exc.recent, "others": exc.others},
+        )
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("bulletin:board", pk=section.issue_id)
+    messages.success(
+        request,
+        ngettext("%(count)d department reminded.", "%(count)d departments reminded.", count)
+        % {"count": count},
+    )
     return redirect("bulletin:board", pk=section.issue_id)
 
 
