@@ -13,7 +13,7 @@ from bulletin.models import (
     Submission,
 )
 from departments.models import Department
-from lib.forms import Textarea
+from lib.forms import DateInput, DateTimeInput, Textarea
 from lib.limits import MAX_BODY, MAX_LINE, MAX_SECTION_TEXT, RECORDS_LIMIT
 from lib.text import normalize_chinese, normalize_paragraphs
 from scoring.models import InspectionRound, ScoreMonth
@@ -152,7 +152,7 @@ class IssueReturnForm(CommentForm):
 class CallForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         error_messages={
             "required": _("Give a valid deadline."),
             "invalid": _("Give a valid deadline."),
@@ -162,18 +162,18 @@ class CallForm(forms.Form):
 
 class IssueCreateForm(forms.Form):
     series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.all())
-    period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
     column_title = forms.CharField(label=_("Column title"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_column_title(self) -> str:
+        # Printed under the masthead, as IssueForm's is.
+        return normalize_chinese(self.cleaned_data["column_title"])
 
     def clean(self):
         cleaned = super().clean()
@@ -299,8 +299,8 @@ class IssueForm(forms.ModelForm):
             "print_count",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
             "report_to": Textarea(attrs={"rows": 2}),
             "send_to": Textarea(attrs={"rows": 2}),
             "distribute_to": Textarea(attrs={"rows": 2}),
@@ -338,7 +338,7 @@ class LeaderVisitForm(forms.ModelForm):
         model = LeaderVisit
         fields = ["date", "leader_name", "leader_title", "activity"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "activity": Textarea(attrs={"rows": 4}),
         }
 

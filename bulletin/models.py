@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bulletin import search
@@ -92,40 +93,9 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status__in=Issue.EDITABLE)
 
     def search(self, text: str):
-        """Issues whose number, period, title, section text or accepted items contain `text`.
-
-        Chinese has no word boundaries, so this is substring matching (icontains); on
-        PostgreSQL trigram indexes serve it (migration 0008). Items count only once
-        accepted: a department's drafts and returned items are not in any issue's text.
-        """
-        text = text.strip()
-        if not text:
-            return self
-        match = Q(series__title__icontains=text) | Q(column_title__icontains=text)
-        for forms in (search.number_q(text), search.period_q(text)):
-            if forms is not None:
-                match |= forms
-        # `pk IN (subquery)` is a semi-join like Exists(): an issue comes once however
-        # many of its items match. Inside an OR, PostgreSQL runs either as one hashed
-        # subquery but prices a correlated Exists() as if it ran per issue (an estimate
-        # of 100,000+ that switches on JIT compilation, 50 ms more); IN is priced right.
-        contains = "icontains"
-        if len(text) < 3 and text.upper() == text.lower():
-            # A trigram index cannot serve one or two characters, so the text columns
-            # are scanned; without UPPER() on every row (Chinese has no case) the scan
-            # costs a third as much.
-            contains = "contains"
-        sections = Section.objects.filter(
-            Q(**{f"title__{contains}": text}) | Q(**{f"body__{contains}": text})
-        )
-        items = Submission.objects.accepted().filter(
-            Q(**{f"headline__{contains}": text}) | Q(**{f"body__{contains}": text})
-        )
-        return self.filter(
-            match
-            | Q(pk__in=sections.values("issue_id"))
-            | Q(pk__in=items.values("section__issue_id"))
-        )
+        """Issues in which every word of `text` matches: text, dates, issue numbers (the
+        rules are in bulletin/search.py)."""
+        return search.search(self, text)
 
     def with_items_from(self, department):
         """Issues that print at least one accepted item of `department`."""
@@ -282,6 +252,14 @@ class Issue(StateMachine, models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.ISSUED
+
+    @property
+    def print_mark(self) -> str:
+        """The mark on every page of a PDF that is not the issued bulletin: "draft" (草稿)
+        while it is edited, "review" (送审稿) with the approver; "" once issued."""
+        if self.is_frozen:
+            return ""
+        return "draft" if self.status in self.EDITABLE else "review"
 
     def distribution_lines(self) -> list[tuple[str, str]]:
         """The 报尾 lines that are present, in their fixed order."""
@@ -774,11 +752,31 @@ class NoticeQuerySet(models.QuerySet):
 
 
 class Notice(models.Model):
-    """An in-app message: a reminder to send items, or a newly issued bulletin."""
+    """An in-app message about a hand-off, e-mailed too to those who want it: a reminder
+    to send items, an item submitted, returned or accepted, an issue sent for sign-off,
+    returned or signed off, and a newly issued bulletin (bulletin/services/notices.py)."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("reminder")
         ISSUED = "issued", _("issued bulletin")
+        SUBMITTED = "submitted", _("item submitted")
+        RETURNED = "returned", _("item returned")
+        ACCEPTED = "accepted", _("item accepted")
+        REVIEW = "review", _("sent for sign-off")
+        SENT_BACK = "sent_back", _("returned by the approver")
+        APPROVED = "approved", _("signed off")
+
+    # Bootstrap's colour for the kind, wherever a notice is shown.
+    TONES = {
+        Kind.REMINDER: "warning",
+        Kind.ISSUED: "danger",
+        Kind.SUBMITTED: "primary",
+        Kind.RETURNED: "warning",
+        Kind.ACCEPTED: "success",
+        Kind.REVIEW: "info",
+        Kind.SENT_BACK: "warning",
+        Kind.APPROVED: "success",
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -789,6 +787,26 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     issue = models.ForeignKey(
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="notices"
+    )
+    # A reminder names the call it is about (the board shows when each department was
+    # last reminded of it); an item's notice names the item (its page shows the diff).
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+        help_text=_("For a reminder: the section whose call it is about."),
+    )
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+        help_text=_("For a notice about an item: that item."),
     )
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -805,12 +823,42 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["reminder", "issued"]), name="notice_kind_valid"
+                condition=Q(
+                    kind__in=[
+                        "reminder",
+                        "issued",
+                        "submitted",
+                        "returned",
+                        "accepted",
+                        "review",
+                        "sent_back",
+                        "approved",
+                    ]
+                ),
+                name="notice_kind_valid",
             )
         ]
 
     def __str__(self) -> str:
         return self.message[:40]
+
+    @property
+    def tone(self) -> str:
+        return self.TONES[self.kind]
+
+    def link(self) -> str:
+        """The page the notice is about: the PDF of an issued bulletin, the review queue
+        of a submitted item, an item's own page (with the editor's changes), else the
+        department's page or the issue."""
+        if self.kind == self.Kind.ISSUED:
+            return reverse("bulletin:issue_pdf", args=[self.issue_id])
+        if self.kind == self.Kind.SUBMITTED:
+            return reverse("bulletin:review_queue", args=[self.issue_id])
+        if self.submission_id:
+            return reverse("bulletin:submission_detail", args=[self.submission_id])
+        if self.user.is_department_staff:
+            return reverse("bulletin:my_department")
+        return reverse("bulletin:issue_detail", args=[self.issue_id])
 
 
 class SectionVersion(models.Model):

@@ -26,3 +26,26 @@ class Textarea(forms.Textarea):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+# A browser's date and month inputs read and post ISO values only, whatever the page's
+# language: the localised input format (2023/10/09 in zh-Hans) leaves them empty.
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None, format="%Y-%m"):
+        super().__init__(attrs, format)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):
+        super().__init__(attrs, format)

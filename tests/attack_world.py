@@ -23,7 +23,14 @@ from bulletin.models import (
     Section,
 )
 from departments.models import Department
-from scoring.models import InspectionItem, InspectionRound, Objection, ScoreEntry, ScoreMonth
+from scoring.models import (
+    InspectionItem,
+    InspectionRound,
+    Objection,
+    ScoreEntry,
+    ScoreMonth,
+    ScoreNotice,
+)
 from tests.conftest import make_user
 from tests.factories import make_issue, make_section, make_series
 
@@ -169,6 +176,7 @@ def build_world() -> World:
     frozen = ScoreMonth.objects.create(
         month=datetime.date(2024, 1, 1), status=ScoreMonth.Status.FROZEN
     )
+    empty = ScoreMonth.objects.create(month=datetime.date(2023, 11, 1))  # opened by mistake
 
     def entry(m, department, points="-1"):
         return ScoreEntry.objects.create(
@@ -178,6 +186,14 @@ def build_world() -> World:
 
     own_entry, other_entry = entry(month, a), entry(month, b)
     published_entry, other_published_entry = entry(published, a), entry(published, b)
+    frozen_entry = entry(frozen, a)
+
+    def score_notice(user):
+        return ScoreNotice.objects.create(
+            user=user, kind=ScoreNotice.Kind.PUBLISHED, month=published, message="已公示。"
+        )
+
+    score_notice_a, score_notice_b = score_notice(u["clerk"]), score_notice(u["other_clerk"])
     objection = Objection.objects.create(
         month=disputed, department=b, text="有误。", filed_by=u["other_clerk"]
     )
@@ -195,7 +211,8 @@ def build_world() -> World:
         other_notice=other_notice, month=month, published=published, disputed=disputed,
         frozen=frozen, own_entry=own_entry, other_entry=other_entry,
         published_entry=published_entry, other_published_entry=other_published_entry,
-        objection=objection, round=round_, finding=finding,
+        frozen_entry=frozen_entry, empty=empty, score_notice=score_notice_a,
+        other_score_notice=score_notice_b, objection=objection, round=round_, finding=finding,
     )  # fmt: skip
     return w
 

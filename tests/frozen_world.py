@@ -23,6 +23,7 @@ from bulletin.models import (
     Issue,
     IssueTransition,
     LeaderVisit,
+    Notice,
     RecipientGroup,
     Section,
     SectionVersion,
@@ -43,6 +44,7 @@ from scoring.models import (
     ScoreEntry,
     ScoreMonth,
     ScoreMonthTransition,
+    ScoreNotice,
     WindowScore,
 )
 from tests.attack_world import World
@@ -114,7 +116,7 @@ def build_frozen_world() -> World:
         month=month, department=b, text="加分漏记一次。", by=u["other_clerk"], entry=entry_b
     )
     scoring.objection_answer(objection=objection, by=u["scorer"], upheld=False, answer="维持。")
-    scoring.month_freeze(month=month, by=u["scorer"])
+    scoring.month_freeze(month=month, by=u["scorer"], before_deadline=True)
 
     # --- the issue, from creation to 印发 ----------------------------------------------
     group = RecipientGroup.objects.create(
@@ -205,7 +207,7 @@ def build_frozen_world() -> World:
     month.refresh_from_db()
     assert month.status == ScoreMonth.Status.FROZEN
 
-    notices = {n.user_id: n for n in issue.notices.all()}
+    notices = {n.user_id: n for n in issue.notices.filter(kind=Notice.Kind.ISSUED)}
     opened = _open_things(w, series)
     # The read-only records of both, one of each kind (the admin tests reach them).
     records = {
@@ -237,6 +239,7 @@ def build_frozen_world() -> World:
     w.obj.update(
         series=series, issue=issue, month=month, group=group,
         clerk_user=u["clerk"], notice_a=notices[u["clerk"].pk],
+        score_notice=ScoreNotice.objects.filter(user=u["clerk"]).first(),
         notice_b=notices[u["other_clerk"].pk], pdf_name=issue.pdf.name,
         pdf_sha256=issue.pdf_sha256, **current, **records, **opened,
     )  # fmt: skip

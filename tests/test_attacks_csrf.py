@@ -73,6 +73,10 @@ TABLE = {
     "bulletin:section_remind": ("editor", {"pk": "section"}, {}, False),
     "bulletin:notice_list": ("clerk", {}, {}, False),
     "bulletin:notice_open": ("clerk", {"pk": "notice"}, {}, True),
+    "bulletin:notice_read": ("clerk", {"pk": "notice"}, {}, True),
+    "bulletin:notice_read_all": ("clerk", {}, {}, True),
+    # the switch is on: the empty form turns it off
+    "bulletin:notice_email": ("clerk", {}, {}, True),
     "bulletin:visit_new": (
         "clerk", {},
         lambda w: {"date": datetime.date.today().isoformat(), "leader_name": "王五",
@@ -132,9 +136,27 @@ TABLE = {
         True,
     ),
     "scoring:entry_delete": ("scorer", {"pk": "own_entry"}, {}, True),
+    "scoring:entry_edit": (
+        "scorer", {"pk": "own_entry"},
+        lambda w: {"department": w.obj["department"].pk, "date": "2024-03-05", "points": "-2",
+                   "reason": "改过。"},
+        True,
+    ),
+    "scoring:entry_correct": (
+        "scorer", {"pk": "frozen_entry"},
+        lambda w: {"month": w.obj["month"].pk, "date": "2024-03-05", "points": "1",
+                   "reason": "更正。"},
+        True,
+    ),
+    "scoring:month_caps": ("scorer", {"pk": "month"}, {"total_cap": "110"}, True),
+    "scoring:month_delete": ("scorer", {"pk": "empty"}, {}, True),
+    "scoring:notice_open": ("clerk", {"pk": "score_notice"}, {}, True),
     "scoring:month_publish": ("scorer", {"pk": "month"}, {"deadline": FUTURE}, True),
-    "scoring:month_freeze": ("scorer", {"pk": "published"}, {}, True),
-    "scoring:objection_file": ("clerk", {"pk": "published"}, {"text": "加分漏记。"}, True),
+    "scoring:month_freeze": ("scorer", {"pk": "published"}, {"confirm": "1"}, True),
+    "scoring:objection_file": (
+        "clerk", {"pk": "published"},
+        lambda w: {"entry": w.obj["published_entry"].pk, "text": "加分漏记。"}, True,
+    ),
     "scoring:objection_answer": (
         "scorer", {"pk": "objection"}, {"upheld": "0", "answer": "维持。"}, True,
     ),

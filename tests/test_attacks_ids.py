@@ -28,6 +28,8 @@ OTHERS = [
     ("bulletin:submission_withdraw", "other_sent"),
     ("bulletin:visit_edit", "other_visit"),
     ("bulletin:notice_open", "other_notice"),
+    ("scoring:notice_open", "other_score_notice"),
+    ("scoring:entry_edit", "other_entry"),
     # issues and their sections before they are issued: not there for departments
     ("bulletin:issue_detail", "issue"),
     ("bulletin:issue_detail", "approved"),

@@ -283,15 +283,13 @@ INLINE = {
     "score entry for a department that is not a number": (
         "scoring:entry_add", "scorer", "month", lambda w: _entry(w, department="abc"),
         "entry_form", "department", [TYPED]),
-    "objection of 1 MB": (
-        "scoring:objection_file", "clerk", "published", lambda w: {"text": MB + TYPED},
-        "objection_form", "text", [MB + TYPED]),
     "objection to a line of 1 MB": (
         "scoring:objection_file", "clerk", "published",
         lambda w: {"entry": w.obj["published_entry"].pk, "text": MB + TYPED},
         "objection_form", "text", [MB + TYPED]),
     "objection with NUL": (
-        "scoring:objection_file", "clerk", "published", lambda w: {"text": TYPED + "\x00"},
+        "scoring:objection_file", "clerk", "published",
+        lambda w: {"entry": w.obj["published_entry"].pk, "text": TYPED + "\x00"},
         "objection_form", "text", [TYPED]),
     "answer of 1 MB": (
         "scoring:objection_answer", "scorer", "objection",

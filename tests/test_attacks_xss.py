@@ -159,7 +159,12 @@ def inject(w, p: str) -> dict:
             },
         )
     )
-    _ok(clerk.post(_url("scoring:objection_file", pk=o["published"].pk), {"text": p}))
+    _ok(
+        clerk.post(
+            _url("scoring:objection_file", pk=o["published"].pk),
+            {"entry": o["published_entry"].pk, "text": p},
+        )
+    )
     objection = o["published"].objections.get()
     _ok(
         scorer.post(_url("scoring:objection_answer", pk=objection.pk), {"upheld": "0", "answer": p})

@@ -107,7 +107,7 @@ def test_publishing_and_freezing_a_month_log_who_did_it(audit, client, scorer):
         )
         month.refresh_from_db()
         assert month.status == "published"
-        client.post(reverse("scoring:month_freeze", args=[month.pk]))
+        client.post(reverse("scoring:month_freeze", args=[month.pk]), {"confirm": "1"})
     assert audit.lines == [
         f"scoremonth #{month.pk} {month.label}: open → published by scorer (#{scorer.pk})",
         f"scoremonth #{month.pk} {month.label}: published → frozen by scorer (#{scorer.pk})",

@@ -319,6 +319,9 @@ ROUTES: dict[str, Way] = {
     "bulletin:visit_edit": way(CLERK, visit_form, VISIT_KEYS),
     "bulletin:notice_list": way(("admin", "clerk"), {}),
     "bulletin:notice_open": way(CLERK, {}, NOTICE_KEYS),
+    "bulletin:notice_read": way(CLERK, {}, NOTICE_KEYS),
+    "bulletin:notice_read_all": way(("admin", "clerk"), {}),
+    "bulletin:notice_email": way(("admin", "clerk"), {"email_notices": "1"}),
     # the month
     "scoring:month_list": way(SCORER, {"month": "2023-08"}),
     "scoring:month_detail": way(SCORER, {}, ("month",)),
@@ -333,8 +336,31 @@ ROUTES: dict[str, Way] = {
         ("month",),
     ),
     "scoring:entry_delete": way(SCORER, {}, ENTRY_KEYS),
+    "scoring:entry_edit": way(
+        SCORER,
+        lambda w, t: {
+            "department": w.obj["department"].pk,
+            "date": "2023-08-15",
+            "points": "-1",
+            "reason": "改过。",
+        },
+        ENTRY_KEYS,
+    ),
+    # a correction goes into a later month, never into the frozen one
+    "scoring:entry_correct": way(
+        SCORER,
+        lambda w, t: {
+            "month": w.obj["month"].pk,
+            "date": "2023-08-15",
+            "points": "1",
+            "reason": "更正。",
+        },
+        ENTRY_KEYS,
+    ),
+    "scoring:month_caps": way(SCORER, {"total_cap": "120", "bonus_cap": "5"}, ("month",)),
+    "scoring:month_delete": way(SCORER, {}, ("month",)),
     "scoring:month_publish": way(SCORER, {"deadline": FUTURE}, ("month",)),
-    "scoring:month_freeze": way(SCORER, {}, ("month",)),
+    "scoring:month_freeze": way(SCORER, targets=("month",), asked={}, confirmed={"confirm": "1"}),
     "scoring:objection_file": way(
         ("admin", "other_clerk"),
         lambda w, t: {"text": "加分漏记。", "entry": w.obj["entry_b"].pk},
@@ -346,6 +372,7 @@ ROUTES: dict[str, Way] = {
         uphold={"upheld": "1", "answer": "改判。"},
         reject={"upheld": "0", "answer": "维持。"},
     ),
+    "scoring:notice_open": way(CLERK, {}, ("score_notice",)),
     "scoring:month_upload": way(
         SCORER, lambda w, t: {"file": SimpleUploadedFile("8月.xlsx", upload_table())}, ("month",)
     ),
@@ -458,10 +485,12 @@ ADMIN_OBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
     "scoring.findingtransition": (("finding_transition",), ("comment", "改过。")),
 }
 # Registered models with no frozen rows: a notice records who was told and who opened the
-# PDF (it changes when they do); opening balances belong to a series' years, not an issue.
-# A PdfRender row records how a rendering went, not what the issue says.
+# PDF (it changes when they do), a notice of the assessment who was told and who read it;
+# opening balances belong to a series' years, not an issue. A PdfRender row records how a
+# rendering went, not what the issue says.
 NOT_FROZEN = {
     "bulletin.notice",
+    "scoring.scorenotice",
     "bulletin.statisticopening",
     "departments.loginfailure",
     "bulletin.pdfrender",

@@ -22,7 +22,8 @@ TRANSITIONS tables), not recorded from the code:
   what was typed is never lost to a bare 403, and nothing changes;
 - editors, approvers and superusers see every issue, everyone else only issued ones;
   a department's items are its own staff's, centre staff see every item but drafts;
-- notices are their addressee's, visits their department's; my_department, visit_new
+- notices are their addressee's (each user marks their own read and sets their own
+  e-mail switch), visits their department's; my_department, visit_new
   and submission_new are for department staff only (403 for everyone else);
 - every signed-in user sees the months (a department only its own lines until one is
   published); inspections are the scorers' and editors' work.
@@ -75,7 +76,6 @@ from scoring.models import (
     InspectionItem,
     InspectionRound,
     ObjectionTransition,
-    ScoreEntry,
     ScoreMonthTransition,
     WindowScore,
 )
@@ -126,10 +126,6 @@ def _extend(w) -> None:
         department=a, issue=o["in_review"], date=timezone.localdate(), leader_name="赵七",
         leader_title="厅长", activity="检查。",
     )  # fmt: skip
-    frozen_entry = ScoreEntry.objects.create(
-        month=o["frozen"], department=a, date=o["frozen"].month, points=Decimal("-1"),
-        reason="迟到。", recorded_by=u["scorer"],
-    )  # fmt: skip
     o.update(
         issued=issued,
         frozen_round=frozen_round,
@@ -140,7 +136,6 @@ def _extend(w) -> None:
         issued_section=issued_section,
         issued_item=issued_item,
         reported_visit=reported_visit,
-        frozen_entry=frozen_entry,
         clerk_user=u["clerk"],
         statistic=Statistic.objects.create(issue=o["issue"], label="咨询", unit="件", value=5),
         section_version=SectionVersion.objects.create(
@@ -304,6 +299,20 @@ def _entry(key: str) -> Data:
     }
 
 
+def _entry_change(key: str) -> Data:
+    return lambda w: {
+        "department": w.obj["department"].pk,
+        "date": (w.obj[key].month.month + datetime.timedelta(days=4)).isoformat(),
+        "points": "-2",
+        "reason": "改过。",
+    }
+
+
+def _correction(w) -> dict:
+    """An entry of the open month (March 2024) correcting one of an earlier month."""
+    return {"month": w.obj["month"].pk, "date": "2024-03-05", "points": "1", "reason": "更正。"}
+
+
 def _upload(w) -> dict:
     table = xlsx(
         [["排名", "部门窗口", "基础分分值", "减分分值", "加分分值", "实得分值"],
@@ -407,6 +416,13 @@ EXPECTED: list[Row] = [
     Row("bulletin:notice_list", None, "L 200 200 200 200 200 200"),
     action("bulletin:notice_open", "notice", "L ok 404 404 404 404 404"),
     action("bulletin:notice_open", "other_notice", "L 404 ok 404 404 404 404"),
+    action("bulletin:notice_read", "notice", "L ok 404 404 404 404 404"),
+    action("bulletin:notice_read", "other_notice", "L 404 ok 404 404 404 404"),
+    # the world's submitted items told the editors (the superuser is one): nothing unread
+    # for the approver and the scorer
+    action("bulletin:notice_read_all", None, "L ok ok ok 302 302 ok"),
+    # everyone's switch is on: the empty form turns it off
+    action("bulletin:notice_email", None, "L ok ok ok ok ok ok"),
     Row("bulletin:visit_new", None, "L 200 200 403 403 403 403",
         "L ok ok 403 403 403 403", _visit(None)),
     Row("bulletin:visit_edit", "visit", "L 200 404 404 404 404 404",
@@ -498,15 +514,46 @@ EXPECTED: list[Row] = [
     action("scoring:entry_delete", "own_entry", "L 403 404 403 403 ok ok"),
     action("scoring:entry_delete", "other_entry", "L 404 403 403 403 ok ok"),
     action("scoring:entry_delete", "frozen_entry", "L 403 404 403 403 302 302"),
+    # published: the entries stay as the departments saw them
+    action("scoring:entry_delete", "published_entry", "L 403 404 403 403 302 302"),
+    # ScoreMonth.can("amend"): an entry changes while its month is open
+    Row("scoring:entry_edit", "own_entry", "L 403 404 403 403 200 200",
+        "L 403 404 403 403 ok ok", _entry_change("own_entry")),
+    Row("scoring:entry_edit", "other_entry", "L 404 403 403 403 200 200",
+        "L 404 403 403 403 ok ok", _entry_change("other_entry")),
+    Row("scoring:entry_edit", "published_entry", "L 403 404 403 403 403 403",
+        "L 403 404 403 403 200 200", _entry_change("published_entry")),
+    # ScoreMonth.can("correct"): from an entry of a frozen month, into a later one
+    Row("scoring:entry_correct", "frozen_entry", "L 403 404 403 403 200 200",
+        "L 403 404 403 403 ok ok", _correction),
+    # an entry of the open month itself: nothing to correct, and no later month to choose
+    Row("scoring:entry_correct", "own_entry", "L 403 404 403 403 403 403",
+        "L 403 404 403 403 200 200", _correction),
+    action("scoring:month_caps", "month", "L 403 403 403 403 ok ok",
+           {"total_cap": "110", "bonus_cap": ""}),
+    action("scoring:month_caps", "frozen", "L 403 403 403 403 302 302",
+           {"total_cap": "110", "bonus_cap": ""}),
+    # ScoreMonth.refuses("delete"): a month without entries only
+    action("scoring:month_delete", "empty", "L 403 403 403 403 ok ok"),
+    action("scoring:month_delete", "month", "L 403 403 403 403 302 302"),
+    action("scoring:month_delete", "frozen", "L 403 403 403 403 302 302"),
     action("scoring:month_publish", "month", "L 403 403 403 403 ok ok", {"deadline": FUTURE}),
     action("scoring:month_publish", "frozen", "L 403 403 403 403 302 302", {"deadline": FUTURE}),
-    action("scoring:month_freeze", "published", "L 403 403 403 403 ok ok"),
+    # before the deadline: confirmed, or the page asking for it (disputed's deadline is
+    # ahead too, and an objection waits there)
+    action("scoring:month_freeze", "published", "L 403 403 403 403 ok ok", {"confirm": "1"}),
+    action("scoring:month_freeze", "disputed", "L 403 403 403 403 200 200"),
     action("scoring:month_freeze", "month", "L 403 403 403 403 302 302"),
-    action("scoring:objection_file", "published", "L ok ok 403 403 403 403", {"text": "加分漏记。"}),
+    # an objection names its entry: department A's entry, or none at all
+    action("scoring:objection_file", "published", "L ok 404 403 403 403 403",
+           lambda w: {"entry": w.obj["published_entry"].pk, "text": "加分漏记。"}),
+    action("scoring:objection_file", "disputed", "L 302 302 403 403 403 403", {"text": "加分漏记。"}),
     action("scoring:objection_file", "month", "L 302 302 403 403 403 403", {"text": "加分漏记。"}),
     # department B's objection
     action("scoring:objection_answer", "objection", "L 404 403 403 403 ok ok",
            {"upheld": "0", "answer": "维持。"}),
+    action("scoring:notice_open", "score_notice", "L ok 404 404 404 404 404"),
+    action("scoring:notice_open", "other_score_notice", "L 404 ok 404 404 404 404"),
     action("scoring:month_upload", "month", "L 403 403 403 403 ok ok", _upload),
     action("scoring:month_upload", "frozen", "L 403 403 403 403 302 302", _upload),
     Row("scoring:month_xlsx", "month", "L 403 403 200 200 200 200"),
@@ -664,6 +711,7 @@ NO_ADD = {
     "scoring.ScoreMonth",
     "scoring.Objection",
     "scoring.WindowScore",
+    "scoring.ScoreNotice",
     "departments.LoginFailure",
     "bulletin.PdfRender",
     *TRANSITIONS,
@@ -696,10 +744,15 @@ ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
     "bulletin.Notice": [("notice", True, True)],
     "bulletin.StatisticOpening": [("statistic_opening", True, True)],
     "scoring.WindowScore": [("window_score", False, False)],
-    # months are kept (entries and printed tables refer to them); a frozen one is shown
-    "scoring.ScoreMonth": [("month", True, False), ("frozen", False, False)],
-    # the ledger is added to and deleted from through its services, never edited
-    "scoring.ScoreEntry": [("own_entry", False, True), ("frozen_entry", False, False)],
+    # months are kept (entries and printed tables refer to them), but for an empty one
+    # opened by mistake; a frozen one is shown
+    "scoring.ScoreMonth": [("month", True, False), ("frozen", False, False),
+                           ("empty", True, True)],
+    # the ledger is added to and deleted from through its services, never edited; an
+    # entry goes while its month is open
+    "scoring.ScoreEntry": [("own_entry", False, True), ("published_entry", False, False),
+                           ("frozen_entry", False, False)],
+    "scoring.ScoreNotice": [("score_notice", False, False)],
     "scoring.Objection": [("objection", False, False)],
     # a round of a frozen month, and its findings, are on record
     "scoring.InspectionRound": [("round", True, True), ("frozen_round", False, False)],

@@ -867,7 +867,9 @@ def test_uploads_racing_a_freeze_land_before_it_or_are_refused(scorer, departmen
 
     def freeze(freezer):
         after_a_while(WORKERS / 2 * ARRIVALS)()
-        return freezer.post(reverse("scoring:month_freeze", args=[month.pk])).status_code
+        # Before the deadline: confirmed, as the confirmation page posts it.
+        url = reverse("scoring:month_freeze", args=[month.pk])
+        return freezer.post(url, {"confirm": "1"}).status_code
 
     result = race([*workers, Worker(open_month, freeze)])
     report = upload_summary(result)

@@ -168,6 +168,7 @@ ADMIN_WITHOUT_ADD = {
     "bulletin/pdfrender",
     "scoring/windowscore", "scoring/scoremonth", "scoring/objection",
     "scoring/scoremonthtransition", "scoring/objectiontransition", "scoring/findingtransition",
+    "scoring/scorenotice",
 }  # fmt: skip
 ADMIN_MODELS = sorted(
     f"{model._meta.app_label}/{model._meta.model_name}" for model in admin.site._registry

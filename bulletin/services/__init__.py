@@ -4,7 +4,7 @@ editing.py     the issue row locked and checked for every write while it is edit
 issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
 sections.py    assembling an issue: outline, text, records, generated prose, order, calls
-notices.py     reminders and notices of issued bulletins
+notices.py     notices of every hand-off, the completeness board and its reminders
 visits.py      the departments' leader visits
 The PDF services live with the print pipeline (bulletin/printing/pdf.py).
 """
@@ -31,9 +31,13 @@ from bulletin.services.issues import (
     next_issue_numbers,
 )
 from bulletin.services.notices import (
+    RecentlyReminded,
     departments_missing,
+    issue_completeness,
     issue_remind,
     notice_open,
+    notice_read,
+    notice_read_all,
     notify_issued,
 )
 from bulletin.services.sections import (
@@ -68,11 +72,13 @@ from lib.workflow import Conflict, WorkflowError
 __all__ = [
     "Conflict",
     "NeedsConfirmation",
+    "RecentlyReminded",
     "StoredPdfError",
     "WorkflowError",
     "default_period",
     "departments_missing",
     "issue_approve",
+    "issue_completeness",
     "issue_create",
     "issue_issue",
     "issue_link_round",
@@ -86,6 +92,8 @@ __all__ = [
     "issue_update",
     "next_issue_numbers",
     "notice_open",
+    "notice_read",
+    "notice_read_all",
     "notify_issued",
     "read_stored_pdf",
     "ready_pdf",

@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
+from bulletin.services import notices
 from bulletin.services.editing import editing
 from lib.audit import log_transition
 from lib.limits import MAX_ISSUE_CHARS
@@ -142,6 +143,7 @@ def issue_send_to_review(*, issue: Issue, by, comment: str = "") -> Issue:
             )
         _refuse_unprintable_length(issue)
         transition(issue, "send_to_review", by=by, comment=comment)
+        notices.notify_sent_to_review(issue=issue, by=by, comment=comment)
     return issue
 
 
@@ -170,7 +172,9 @@ def issue_return(*, issue: Issue, by, comment: str) -> Issue:
     """The approver sends the issue back to editing, its accepted items editable again."""
     if not comment.strip():
         raise WorkflowError(_("Say what the editor should change."))
-    transition(issue, "return", by=by, comment=comment.strip())
+    with transaction.atomic():
+        transition(issue, "return", by=by, comment=comment.strip())
+        notices.notify_sent_back(issue=issue, by=by, comment=comment)
     return issue
 
 
@@ -187,6 +191,7 @@ def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
             approved_at=now,
             issue_date=timezone.localdate(now),
         )
+        notices.notify_approved(issue=issue, by=by, comment=comment)
         # The signed-off text is what will be issued: render it into the cache now.
         _render_later(issue)
     return issue
@@ -198,11 +203,9 @@ def issue_issue(*, issue: Issue, by) -> Issue:
     If the worker has not got to it yet, the first download stores it instead (one of
     them wins the compare-and-set in `issue_pdf`); the issue is issued either way.
     """
-    from bulletin.services.notices import notify_issued
-
     with transaction.atomic():
         transition(issue, "issue", by=by)
-        notify_issued(issue=issue)
+        notices.notify_issued(issue=issue)
         _render_later(issue)
     return issue
 

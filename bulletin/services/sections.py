@@ -83,7 +83,13 @@ def section_call(*, section: Section, by, deadline: datetime.datetime) -> Sectio
 def section_attach_scores(*, issue: Issue, by, month: ScoreMonth) -> Section:
     """Print a frozen month's window scores as the issue's last 附件."""
     month.require("attach", by)
-    with editing(issue, by):
+    with editing(issue, by) as locked:
+        # Once per issue: a double click or a second editor does not print it twice.
+        attached = locked.sections.filter(kind=Section.Kind.ATTACHMENT, score_month=month.month)
+        if attached.exists():
+            raise WorkflowError(
+                _("%(month)s is already attached to this issue.") % {"month": month.label}
+            )
         position = (issue.sections.aggregate(m=Max("position"))["m"] or 0) + 1
         return Section.objects.create(
             issue=issue,

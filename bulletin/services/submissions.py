@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin.models import Issue, Section, Submission, SubmissionVersion
+from bulletin.services import notices
 from bulletin.services.editing import lock_issue
 from lib.workflow import Conflict, WorkflowError, transition
 
@@ -110,6 +111,7 @@ def submission_submit(*, submission: Submission, by) -> Submission:
             sent_body=submission.body,
             return_reason="",
         )
+        notices.notify_submitted(submission=submission, by=by)
     return submission
 
 
@@ -140,6 +142,7 @@ def submission_accept(
                 version=submission.version if version is None else version,
             )
         transition(submission, "accept", by=by, comment=comment)
+        notices.notify_accepted(submission=submission, by=by)
     return submission
 
 
@@ -150,6 +153,7 @@ def submission_return(*, submission: Submission, by, reason: str) -> Submission:
     with transaction.atomic():
         _lock_issue_of(submission)
         transition(submission, "return", by=by, comment=reason, return_reason=reason)
+        notices.notify_returned(submission=submission, by=by)
     return submission
 
 

@@ -27,7 +27,13 @@ from bulletin.views.issues import (
     review_queue,
     section_call,
 )
-from bulletin.views.notices import notice_list, notice_open
+from bulletin.views.notices import (
+    notice_email,
+    notice_list,
+    notice_open,
+    notice_read,
+    notice_read_all,
+)
 from bulletin.views.submissions import (
     my_department,
     submission_accept,
@@ -58,8 +64,11 @@ __all__ = [
     "issue_send_to_review",
     "issue_start_editing",
     "my_department",
+    "notice_email",
     "notice_list",
     "notice_open",
+    "notice_read",
+    "notice_read_all",
     "review_bulk",
     "review_queue",
     "section_add",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from bulletin import services
+from bulletin import search, services
 from bulletin.access import get_issue_for_user, get_section_for_user
 from bulletin.forms import (
     BulkForm,
@@ -52,15 +52,18 @@ def issue_list(request):
     if data.get("q"):
         # The text match is the costly part (a scan for one or two characters): run it
         # once for the page's issues, not again for the paginator's count.
-        found = issues.search(data["q"]).values_list("pk", flat=True)
+        found = search.search(issues, data["q"]).values_list("pk", flat=True)
         issues = issues.filter(pk__in=list(found))
     if data.get("year"):
         issues = issues.filter(year=data["year"])
     if data.get("department"):
         issues = issues.with_items_from(data["department"])
     page = Paginator(issues, 20).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    passages = search.passages(shown, data["q"]) if data.get("q") else {}
     context = {
         "page": page,
+        "results": [(issue, passages.get(issue.pk)) for issue in shown],
         "form": form,
         "filtered": any(data.get(name) for name in ("q", "year", "department")),
         "years": visible.order_by("-year").values_list("year", flat=True).distinct(),

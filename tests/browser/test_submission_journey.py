@@ -54,7 +54,7 @@ def test_item_from_clerk_through_return_accept_sign_off_to_issued_pdf(
     page.get_by_label("标题句", exact=True).fill("交通运输厅开展节前安全检查。")
     page.get_by_label("正文", exact=True).fill("先后检查了天府机场高速成都收费站、天府服务区。")
     page.get_by_role("button", name="报送").click()
-    expect(page.locator(".badge")).to_have_text("已报送")
+    expect(page.locator("main .badge")).to_have_text("已报送")
 
     # The editor returns it with a reason.
     login(page, base, "editor")
@@ -74,7 +74,7 @@ def test_item_from_clerk_through_return_accept_sign_off_to_issued_pdf(
         "先后检查了天府机场高速成都收费站、天府服务区等3个点位。"
     )
     page.get_by_role("button", name="报送").click()
-    expect(page.locator(".badge")).to_have_text("已报送")
+    expect(page.locator("main .badge")).to_have_text("已报送")
 
     # The editor accepts it with an edit and sends the issue for sign-off.
     login(page, base, "editor")
