@@ -1,4 +1,7 @@
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from departments.models import Department, User
 
@@ -53,3 +56,19 @@ def scorer(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin", User.Role.EDITOR, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def queued(settings, tmp_path):
+    """Jobs wait in the table for the worker, as in production; a PDF download waits
+    half a second for it before it shows the 正在生成 page."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    settings.PDF_WAIT_SECONDS = 0.5
+
+
+def run_worker() -> str:
+    """The project's worker (`manage.py worker`) once over what is queued."""
+    out = StringIO()
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+    return out.getvalue()

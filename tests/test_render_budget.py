@@ -6,17 +6,16 @@ import os
 import subprocess
 import sys
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bulletin.models import Issue, PdfRender, Section
 from bulletin.tasks import requeue_stale_tasks
+from tests.conftest import run_worker
 from tests.factories import make_issue, make_section, make_series
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,22 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def queued(settings, tmp_path):
-    """Jobs wait in the table for the worker, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.MEDIA_ROOT = tmp_path
-    settings.PDF_WAIT_SECONDS = 0.5
-
-
-@pytest.fixture
 def immediate(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def run_worker() -> str:
-    out = StringIO()
-    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
-    return out.getvalue()
 
 
 def issue_with_body(body: str) -> Issue:

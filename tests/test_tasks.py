@@ -1,35 +1,19 @@
 """Background jobs go through the real database queue and the real worker command."""
 
 import hashlib
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from bulletin import services
 from bulletin.models import Issue, RecipientGroup, Section
-from tests.conftest import make_user
+from tests.conftest import make_user, run_worker
 from tests.factories import make_issue, make_section, make_series
 
 # The worker drops any connection that is inside a transaction between jobs, as Django
 # does between requests: these tests commit, like production, instead of running in
 # one rolled-back transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def queued(settings, tmp_path):
-    """Jobs wait in the table for `db_worker`, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.MEDIA_ROOT = tmp_path
-
-
-def run_worker() -> str:
-    """The project's worker: db_worker with the print pipeline loaded first."""
-    out = StringIO()
-    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -66,11 +66,12 @@ def issue_pdf(*, issue: Issue) -> bytes:
     return _keep_if_issued(issue, pdf)
 
 
-def ready_pdf(*, issue: Issue) -> bytes | None:
-    """The PDF if it is stored or cached, else None; never renders."""
+def ready_pdf(*, issue: Issue, html: str | None = None) -> bytes | None:
+    """The PDF if it is stored or cached, else None; never renders. `html` is the
+    issue's rendered document when the caller has it already."""
     if issue.is_frozen and issue.pdf_sha256:
         return read_stored_pdf(issue)
-    pdf = rendering.cached_only(rendering.render_document_html(issue))
+    pdf = rendering.cached_only(html or rendering.render_document_html(issue))
     return None if pdf is None else _keep_if_issued(issue, pdf)
 
 
@@ -89,17 +90,17 @@ def _keep_if_issued(issue: Issue, pdf: bytes) -> bytes:
     return pdf
 
 
-def _job(issue: Issue) -> tuple[PdfRender, bool]:
-    key = rendering.content_key(rendering.render_document_html(issue))
+def _job(issue: Issue, html: str | None = None) -> tuple[PdfRender, bool]:
+    key = rendering.content_key(html or rendering.render_document_html(issue))
     return PdfRender.objects.get_or_create(key=key, defaults={"issue": issue})
 
 
-def request_render(*, issue: Issue, retry: bool = False) -> PdfRender:
+def request_render(*, issue: Issue, html: str | None = None, retry: bool = False) -> PdfRender:
     """The rendering of the issue's current content, queued for the worker unless it is
     queued, running, done, or failed already (`retry` queues a failed one again)."""
     from bulletin.tasks import render_issue_pdf
 
-    job, queue = _job(issue)
+    job, queue = _job(issue, html)
     if retry and job.failed:
         queue = bool(
             PdfRender.objects.filter(pk=job.pk, status=PdfRender.Status.FAILED).update(

@@ -34,7 +34,7 @@ from bulletin.models import (
     Series,
     Submission,
 )
-from bulletin.printing.rendering import bulletin_context, pdf_filename
+from bulletin.printing.rendering import bulletin_context, pdf_filename, render_document_html
 from bulletin.services.issues import default_period
 from departments.access import require_role
 from departments.models import User
@@ -154,11 +154,14 @@ def issue_pdf_download(request, pk: int):
     a web thread for a render (they run in the worker, within their budget)."""
     issue = get_issue_for_user(request, pk)
     try:
-        pdf = services.ready_pdf(issue=issue)
+        # The document is built once: its content key names the cache file and the job.
+        stored = issue.is_frozen and issue.pdf_sha256
+        html = None if stored else render_document_html(issue)
+        pdf = services.ready_pdf(issue=issue, html=html)
         job = None
         if pdf is None:
-            job = services.request_render(issue=issue)
-            pdf = _wait_for_pdf(issue, job)
+            job = services.request_render(issue=issue, html=html)
+            pdf = _wait_for_pdf(issue, job, html)
     except Exception:
         # Rendering reads only: the issue is untouched, so the editor can fix the
         # content and try again; the details go to the log for the administrator.
@@ -188,7 +191,7 @@ def issue_pdf_download(request, pk: int):
     return response
 
 
-def _wait_for_pdf(issue: Issue, job: PdfRender) -> bytes | None:
+def _wait_for_pdf(issue: Issue, job: PdfRender, html: str | None) -> bytes | None:
     """The PDF if the worker makes it within PDF_WAIT_SECONDS (a short issue does)."""
     deadline = time.monotonic() + settings.PDF_WAIT_SECONDS
     while job.status != PdfRender.Status.DONE:
@@ -197,7 +200,7 @@ def _wait_for_pdf(issue: Issue, job: PdfRender) -> bytes | None:
         time.sleep(0.2)
         job.refresh_from_db(fields=["status", "reason"])
     issue.refresh_from_db(fields=["pdf", "pdf_sha256"])  # stored by the worker meanwhile
-    return services.ready_pdf(issue=issue)
+    return services.ready_pdf(issue=issue, html=html)
 
 
 @login_required

@@ -1,7 +1,8 @@
 import os
+import re
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Debian's chromium package; Playwright's own browser download cannot work offline.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -34,3 +35,13 @@ def page(browser):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+def login(page, base: str, username: str) -> None:
+    """Sign in through the login form as a test user (password "pw", tests/conftest.py)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label(re.compile("用户名|Username")).fill(username)
+    page.get_by_label(re.compile("密码|Password")).fill("pw")
+    page.locator("form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))

@@ -9,15 +9,8 @@ from playwright.sync_api import expect
 from bulletin.importer import import_file
 from bulletin.models import Series
 from bulletin.services.issues import default_period
+from tests.browser.conftest import login
 from tests.conftest import make_user
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label(re.compile("用户名|Username")).fill(username)
-    page.get_by_label(re.compile("密码|Password")).fill("pw")
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def test_printing_the_issue_page_prints_the_bulletin_only_and_the_footer_clear_of_the_text(
@@ -25,7 +18,7 @@ def test_printing_the_issue_page_prints_the_bulletin_only_and_the_footer_clear_o
 ):
     issue = import_file(settings.DEMO_SEEDS_DIR / "2023-38.txt")
     make_user("clerk", "staff", department)
-    log_in(page, live_server, "clerk")
+    login(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/issues/{issue.pk}/")
     expect(page.locator("nav.navbar")).to_be_visible()
 
@@ -60,7 +53,7 @@ def test_the_new_issue_form_shows_its_default_period_in_the_date_fields(
 ):
     series = Series.objects.create(title="窗口工作周报", issuing_body="政务服务中心")
     make_user("editor", "editor")
-    log_in(page, live_server, "editor")
+    login(page, live_server.url, "editor")
     page.goto(f"{live_server.url}/issues/new/?series={series.pk}")
     start, end = default_period(series)
     for name, expected in (("period_start", start), ("period_end", end)):

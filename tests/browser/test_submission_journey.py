@@ -8,17 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bulletin.models import Issue, Section, Submission
+from tests.browser.conftest import login
 from tests.conftest import make_user
 from tests.factories import make_issue, make_section, make_series
-
-
-def login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label(re.compile("用户名|Username")).fill(username)
-    page.get_by_label(re.compile("密码|Password")).fill("pw")
-    page.locator("form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def test_item_from_clerk_through_return_accept_sign_off_to_issued_pdf(
