@@ -1,6 +1,6 @@
 """Server time of the issue list on a generated archive. Prints figures; asserts nothing.
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/issue_list.py [--runs 15]
+    DATABASE_URL=postgres://… .venv/bin/python bench/issue_list.py [--runs 15] [--halls 22]
 
 The database must be migrated; when it holds fewer than 400 issued issues the script
 first runs `manage.py generate_archive` (the ten-year archive), and it adds an editor
@@ -11,6 +11,13 @@ the range over --runs requests after 2 warm-ups, with the number of queries and 
 matching issues. The searches take words, several words (all must match), an issue's
 印发日期 and period in the printed forms and its numbers; each result shows its passage.
 Target: well under 200 ms for each (README: 12–30 ms on PostgreSQL).
+
+With --halls N the archive is a province (`generate_archive --halls N --years 10`: the
+provincial hall and N-1 city halls, about 500 issues and 15,000 items each, so 22 halls
+are about 11,000 issues and 330,000 items), and the requests are made as one city
+hall's editor and clerk (hallNN-editor, hallNN-staff), who see only their hall's issues:
+each line also gives the p95, and a check line says how many of the hall's issues the
+user sees out of all and whether any result of another hall came back.
 """
 
 from __future__ import annotations
@@ -37,8 +44,18 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bulletin.models import Issue  # noqa: E402
-from departments.models import Department, User  # noqa: E402
+from bulletin.models import Issue, Submission  # noqa: E402
+from departments.models import Department, Hall, User  # noqa: E402
+
+
+def prepare_province(halls: int) -> list[User]:
+    """The province's archive when missing; the users of its last city hall."""
+    if Hall.objects.count() < halls or Issue.objects.issued().count() < 400 * halls:
+        print(f"== generating the province (manage.py generate_archive --halls {halls})")
+        call_command("generate_archive", "--years", "10", "--halls", str(halls))
+    hall = Hall.objects.order_by("display_order", "pk")[halls - 1]
+    users = User.objects.filter(hall=hall, role__in=["editor", "staff"], is_superuser=False)
+    return sorted(users.exclude(role="staff", department=None), key=lambda u: u.role)
 
 
 def prepare() -> None:
@@ -55,16 +72,24 @@ def prepare() -> None:
         if dept is not None:
             existing = existing.exclude(department=None)
         if not existing.exists():
-            user = User(username=username, role=role, department=dept)
+            user = User(username=username, role=role, department=dept, hall=Hall.objects.default())
             user.set_unusable_password()
             user.save()
 
 
-def cases() -> list[tuple[str, dict]]:
-    department = Department.objects.filter(name="水利厅").first() or Department.objects.first()
-    year = Issue.objects.order_by("-year").values_list("year", flat=True).first()
+def cases(user: User | None = None) -> list[tuple[str, dict]]:
+    """The requests; with `user`, about the issues and departments of their hall."""
+    issues = Issue.objects.all() if user is None else Issue.objects.visible_to(user)
+    departments = Department.objects.all() if user is None else Department.objects.visible_to(user)
+    department = (
+        departments.filter(
+            name__in=["水利厅", f"{user.hall.short_name if user else ''}水利局"]
+        ).first()
+        or departments.first()
+    )
+    year = issues.order_by("-year").values_list("year", flat=True).first()
     # An issue of two years ago, to be found by its date and numbers.
-    issue = Issue.objects.issued().filter(year=year - 2, issue_date__isnull=False).first()
+    issue = issues.issued().filter(year=year - 2, issue_date__isnull=False).first()
     date = issue.issue_date
     return [
         ("list, page 1", {}),
@@ -94,29 +119,63 @@ def cases() -> list[tuple[str, dict]]:
     ]
 
 
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def hall_check(user: User) -> str:
+    """How many issues the user sees of all, and whether they are all the hall's."""
+    seen = Issue.objects.visible_to(user)
+    others = seen.exclude(series__hall=user.hall_scope).count()
+    return (
+        f"  sees {seen.count()} of {Issue.objects.count()} issues "
+        f"(its hall {user.hall.name}: {Issue.objects.in_hall(user.hall_scope).count()}), "
+        f"{others} of another hall"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--halls", type=int, default=0, help="a province of N halls; as a city hall's users"
+    )
     args = parser.parse_args()
-    prepare()
-    print(f"{connection.vendor}: {Issue.objects.count()} issues")
-    users = [
-        u
-        for u in (
-            User.objects.filter(role="editor", is_superuser=False).order_by("pk").first(),
-            User.objects.filter(role="staff", is_superuser=False)
-            .exclude(department=None)
-            .order_by("pk")
-            .first(),
-        )
-        if u
-    ]
+    if args.halls:
+        hall_users = prepare_province(args.halls)
+    else:
+        prepare()
+    print(
+        f"{connection.vendor}: {Issue.objects.count()} issues, "
+        f"{Submission.objects.count()} items, {Hall.objects.count()} halls"
+    )
+    users = (
+        hall_users
+        if args.halls
+        else [
+            u
+            for u in (
+                User.objects.filter(role="editor", is_superuser=False).order_by("pk").first(),
+                User.objects.filter(role="staff", is_superuser=False)
+                .exclude(department=None)
+                .order_by("pk")
+                .first(),
+            )
+            if u
+        ]
+    )
     url = reverse("bulletin:issue_list")
     for user in users:
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
         print(f"\n{user.username} ({user.role})")
-        for name, params in cases():
+        if args.halls:
+            print(hall_check(user))
+        foreign = set(
+            Issue.objects.exclude(series__hall=user.hall_scope).values_list("pk", flat=True)
+        )
+        for name, params in cases(user if args.halls else None):
             for _ in range(2):
                 client.get(url, params)
             times = []
@@ -126,11 +185,15 @@ def main() -> None:
                     response = client.get(url, params)
                     times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
-            found = re.search(r'id="found">\D*(\d+)', response.content.decode())
+            page = response.content.decode()
+            found = re.search(r'id="found">\D*(\d+)', page)
             found = found[1] if found else "all"
+            shown = {int(pk) for pk in re.findall(r'href="/issues/(\d+)/"', page)}
+            leak = f", {len(shown & foreign)} of another hall" if args.halls else ""
             print(
                 f"  {name:<36} {statistics.median(times):6.1f} ms "
-                f"({min(times):.1f}–{max(times):.1f})  {len(queries)} queries, {found} issues"
+                f"(p95 {p95(times):.1f}, {min(times):.1f}–{max(times):.1f})  "
+                f"{len(queries)} queries, {found} issues{leak}"
             )
 
 

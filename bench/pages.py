@@ -50,10 +50,12 @@ def setup_django(database: str) -> None:
 def build():
     from bulletin import services
     from bulletin.models import Issue, Section, Series, Submission
-    from departments.models import Department, User
+    from departments.models import Department, Hall, User
 
     series = Series.objects.create(title="窗口工作周报", issuing_body="政务服务中心")
-    editor = User.objects.create_user("editor", password="x", role=User.Role.EDITOR)
+    editor = User.objects.create_user(
+        "editor", password="x", role=User.Role.EDITOR, hall=Hall.objects.default()
+    )
     departments = [
         Department.objects.create(name=f"第{n}厅", short_name=f"{n}厅", display_order=n)
         for n in range(1, DEPARTMENTS + 1)

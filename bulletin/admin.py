@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import F
 
 from bulletin.models import (
+    InspectionPoint,
     Issue,
     IssueTransition,
     LeaderVisit,
@@ -20,7 +21,14 @@ from bulletin.models import (
     SubmissionTransition,
     SubmissionVersion,
 )
-from lib.admin import GuardedAdmin, GuardedInline, RecordAdmin
+from departments.admin import HallFieldAdmin
+from lib.admin import (
+    GuardedAdmin,
+    GuardedInline,
+    RecordAdmin,
+    TransitionAdmin,
+    TransitionStatusFilter,
+)
 
 
 def _lock_issue(issue_id) -> None:
@@ -51,15 +59,26 @@ class IssueContentAdmin(GuardedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class InspectionPointInline(GuardedInline, admin.TabularInline):
+    model = InspectionPoint
+    fields = ["position", "topic"]
+    extra = 0
+
+
 @admin.register(Series)
-class SeriesAdmin(GuardedAdmin):
-    list_display = ["title", "issuing_body", "default_print_count", "opening_total_number"]
+class SeriesAdmin(HallFieldAdmin, GuardedAdmin):
+    list_display = [
+        "title", "hall", "issuing_body", "default_print_count", "opening_total_number"
+    ]  # fmt: skip
+    list_filter = ["hall"]
     search_fields = ["title", "issuing_body"]
+    inlines = [InspectionPointInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # An issued bulletin's web page prints the series' title and issuing body.
+        # An issued bulletin's web page prints the series' title and issuing body (and
+        # its total number or not), and the score tables of the series' hall.
         if obj is not None and obj.issues.issued().exists():
-            return ["title", "issuing_body"]
+            return ["title", "issuing_body", "total_numbering", "hall"]
         return []
 
     def has_delete_permission(self, request, obj=None):
@@ -91,6 +110,8 @@ class IssueAdmin(IssueContentAdmin):
         "approved_at",
         "pdf",
         "pdf_sha256",
+        "docx",
+        "docx_sha256",
         "version",
         "series",
         "year",
@@ -130,7 +151,8 @@ class SectionAdmin(IssueContentAdmin):
     search_fields = ["title", "body"]
     list_select_related = ["issue__series"]
     inlines = [SubmissionInline]
-    workflow_fields = ("version", "generated_body")
+    # A 通报 is attached from the 组稿 page, once published (bulletin.adoption).
+    workflow_fields = ("version", "generated_body", "generated_from", "adoption_report")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -190,17 +212,17 @@ class SubmissionVersionAdmin(RecordAdmin):
 
 
 @admin.register(SubmissionTransition)
-class SubmissionTransitionAdmin(RecordAdmin):
-    list_display = ["submission", "from_status", "to_status", "actor", "at"]
-    list_filter = ["to_status", "at"]
+class SubmissionTransitionAdmin(TransitionAdmin):
+    list_display = ["submission", "from_state", "to_state", "actor", "at"]
+    list_filter = [TransitionStatusFilter, "at"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["submission", "actor"]
 
 
 @admin.register(IssueTransition)
-class IssueTransitionAdmin(RecordAdmin):
-    list_display = ["issue", "from_status", "to_status", "actor", "at"]
-    list_filter = ["to_status", "at"]
+class IssueTransitionAdmin(TransitionAdmin):
+    list_display = ["issue", "from_state", "to_state", "actor", "at"]
+    list_filter = [TransitionStatusFilter, "at"]
     search_fields = ["comment", "actor__username"]
     list_select_related = ["issue__series", "actor"]
 
@@ -235,8 +257,22 @@ class NoticeAdmin(admin.ModelAdmin):
     list_select_related = ["user", "issue__series"]
 
 
+@admin.register(InspectionPoint)
+class InspectionPointAdmin(GuardedAdmin):
+    """A series' hall inspection checklist: the points a round started for an issue checks."""
+
+    list_display = ["topic", "series", "position"]
+    list_filter = ["series"]
+    search_fields = ["topic"]
+    list_select_related = ["series"]
+
+
 @admin.register(StatisticOpening)
 class StatisticOpeningAdmin(admin.ModelAdmin):
     list_display = ["series", "year", "label", "value"]
     list_filter = ["series", "year"]
     search_fields = ["label"]
+
+
+# The information-reporting assessment's models register themselves there.
+from bulletin.adoption import admin as adoption_admin  # noqa: E402, F401

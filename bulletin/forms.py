@@ -2,9 +2,20 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from bulletin.importing import (
+    SUFFIXES,
+    BulletinFormatError,
+    Override,
+    Source,
+    check_size,
+    read_source,
+)
 from bulletin.models import (
+    MAX_FIGURE,
+    MAX_OPENING,
     Issue,
     LeaderVisit,
     Section,
@@ -12,10 +23,13 @@ from bulletin.models import (
     Statistic,
     Submission,
 )
+from bulletin.services.sections import OpeningChange
+from bulletin.services.visits import VisitChange
 from departments.models import Department
+from lib.docx_reader import WordFileError, read_docx
 from lib.forms import DateInput, DateTimeInput, Textarea
 from lib.limits import MAX_BODY, MAX_LINE, MAX_SECTION_TEXT, RECORDS_LIMIT
-from lib.text import normalize_chinese, normalize_paragraphs
+from lib.text import normalize_chinese, normalize_paragraphs, parse_number
 from scoring.models import InspectionRound, ScoreMonth
 
 CANNED_REASONS = [
@@ -39,6 +53,11 @@ class IssueFilterForm(forms.Form):
         empty_label=_("All departments"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # the departments of the user's hall
+            self.fields["department"].queryset = Department.objects.visible_to(user)
 
 
 class SubmissionForm(forms.ModelForm):
@@ -81,6 +100,56 @@ class SubmissionForm(forms.ModelForm):
         if not (cleaned.get("headline") or cleaned.get("body")) and not self.errors:
             raise forms.ValidationError(_("Write a headline or some text."))
         return cleaned
+
+
+class WordFileForm(forms.Form):
+    """A department's item in a Word file: its paragraphs become the body, a bold or
+    first sentence ending in 。 the headline; tables and pictures are left out, and said
+    so. The file fills the item form for checking; nothing is saved from it directly."""
+
+    word_file = forms.FileField(
+        label=_("Word file (.docx)"),
+        error_messages={"required": _("Choose a .docx file first.")},
+    )
+
+    def clean_word_file(self):
+        upload = self.cleaned_data["word_file"]
+        try:
+            self.document = read_docx(upload.read())
+        except WordFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not self.document.paragraphs:
+            raise forms.ValidationError(_("The file holds no text."))
+        return upload
+
+    def item(self) -> tuple[str, list[str]]:
+        """The headline and the body paragraphs the file holds, tidied like typed text."""
+        paragraphs = [normalize_chinese(p.text.replace("\n", "")) for p in self.document.paragraphs]
+        paragraphs = [p for p in paragraphs if p]
+        first, bold = paragraphs[0], normalize_chinese(self.document.paragraphs[0].bold_start)
+        if bold.endswith("。") and first.startswith(bold):
+            headline, rest = bold, first[len(bold) :]
+        elif "。" in first:
+            cut = first.index("。") + 1
+            headline, rest = first[:cut], first[cut:]
+        elif len(first) <= MAX_LINE and not first.endswith(("。", "！", "？", "；")):
+            headline, rest = first, ""  # a title line of its own
+        else:
+            headline, rest = "", first
+        return headline, [p for p in [rest.strip(), *paragraphs[1:]] if p]
+
+    def fill(self, typed: dict) -> tuple[dict, str]:
+        """The form's values with the file read in: the headline where none was typed,
+        the paragraphs after any typed text. Returns them and what was left out."""
+        headline, body = self.item()
+        filled = dict(typed)
+        if not filled.get("headline", "").strip():
+            filled["headline"] = headline
+        elif headline:
+            body = [headline, *body]
+        typed_body = filled.get("body", "").strip()
+        filled["body"] = "\n".join([typed_body, *body] if typed_body else body)
+        return filled, self.document.left_out(tables=True)
 
 
 class ReturnForm(forms.Form):
@@ -166,10 +235,12 @@ class IssueCreateForm(forms.Form):
     period_end = forms.DateField(label=_("Period end"), widget=DateInput())
     column_title = forms.CharField(label=_("Column title"), max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        if user is not None:  # the series of the user's hall
+            self.fields["series"].queryset = Series.objects.filter(user.hall_q("hall"))
 
     def clean_column_title(self) -> str:
         # Printed under the masthead, as IssueForm's is.
@@ -193,10 +264,27 @@ class SectionForm(forms.ModelForm):
 
     class Meta:
         model = Section
-        fields = ["title", "level", "kind", "prose_style"]
+        fields = ["title", "level", "kind", "prose_style", "item_style"]
+        widgets = {
+            "level": forms.Select(
+                choices=[(1, "1 · 一、"), (2, "2 · （一）"), (3, "3 · 1."), (4, "4 · （1）")]
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # An attachment comes from attaching a frozen score month, not from this list.
+        self.fields["kind"].choices = [
+            choice for choice in Section.Kind.choices if choice[0] != Section.Kind.ATTACHMENT
+        ]
+        # Shown only for the kinds they change: a form without them keeps what was set.
+        for name in ("prose_style", "item_style"):
+            self.fields[name].required = False
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].error_messages["required"] = _(
@@ -208,6 +296,12 @@ class SectionForm(forms.ModelForm):
     def clean_title(self) -> str:
         return normalize_chinese(self.cleaned_data["title"])
 
+    def clean_prose_style(self) -> str:
+        return self.cleaned_data["prose_style"] or self.instance.prose_style
+
+    def clean_item_style(self) -> str:
+        return self.cleaned_data["item_style"] or self.instance.item_style
+
     def clean_level(self) -> int:
         level = self.cleaned_data["level"]
         if not 1 <= level <= 4:
@@ -218,7 +312,7 @@ class SectionForm(forms.ModelForm):
 class SectionTextForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
-        widget=Textarea(attrs={"rows": 8}),
+        widget=Textarea(attrs={"rows": 8, "class": "form-control form-control-sm"}),
         required=False,
         max_length=MAX_SECTION_TEXT,
     )
@@ -231,7 +325,48 @@ class SectionTextForm(forms.Form):
         return body
 
 
+NUMBER_ERRORS = {
+    "min_value": _("A figure cannot be negative."),
+    "max_value": _("At most %(limit_value)s: check the number."),
+}
+
+
+class StatisticForm(forms.ModelForm):
+    """A figure of the period and, beside it, the year's opening balance of its measure
+    (期初累计: the total from before the first issue kept here)."""
+
+    value = forms.IntegerField(
+        label=_("this period"), min_value=0, max_value=MAX_FIGURE,
+        error_messages=NUMBER_ERRORS,
+    )  # fmt: skip
+    opening = forms.IntegerField(
+        label=_("opening balance"), required=False, min_value=0, max_value=MAX_OPENING,
+        error_messages=NUMBER_ERRORS,
+    )  # fmt: skip
+    # The opening balance the page showed: a save over another editor's is refused.
+    opening_seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+    class Meta:
+        model = Statistic
+        fields = ["label", "unit", "value"]
+
+    def clean_label(self) -> str:
+        return normalize_chinese(self.cleaned_data["label"])
+
+
 class BaseStatisticFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, openings: dict[str, int] | None = None, **kwargs):
+        self.openings = openings or {}
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk:
+            shown = self.openings.get(form.instance.label)
+            form.initial["opening"] = shown
+            form.initial["opening_seen"] = "" if shown is None else str(shown)
+        return form
+
     def clean(self):
         super().clean()
         labels = [
@@ -243,10 +378,27 @@ class BaseStatisticFormSet(forms.BaseModelFormSet):
         if len(labels) != len(set(labels)):
             raise forms.ValidationError(_("Each measure may appear only once."))
 
+    def opening_changes(self) -> list[OpeningChange]:
+        """The opening balances the editor changed, each with what the page showed."""
+        changes = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("label"):
+                continue
+            label, value = data["label"], data.get("opening")
+            same_row = form.instance.pk and form.initial.get("label") == label
+            if same_row:
+                seen = parse_number(data.get("opening_seen"))
+                if value != seen:
+                    changes.append(OpeningChange(label=label, value=value, seen=seen))
+            elif value is not None:  # a new or renamed measure: nothing was shown
+                changes.append(OpeningChange(label=label, value=value))
+        return changes
+
 
 StatisticFormSet = forms.modelformset_factory(
     Statistic,
-    fields=["label", "unit", "value"],
+    form=StatisticForm,
     formset=BaseStatisticFormSet,
     extra=3,
     can_delete=True,
@@ -264,10 +416,12 @@ class RoundLinkForm(forms.Form):
         empty_label=_("A new round for this issue's period"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hall=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        if hall is not None:  # the rounds of the issue's hall
+            self.fields["round"].queryset = InspectionRound.objects.filter(hall_id=hall)
 
 
 class AttachScoresForm(forms.Form):
@@ -276,11 +430,17 @@ class AttachScoresForm(forms.Form):
     month = forms.ModelChoiceField(
         label=_("Assessment month"),
         queryset=ScoreMonth.objects.filter(status=ScoreMonth.Status.FROZEN),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         error_messages={
             "required": _("Choose a frozen month."),
             "invalid_choice": _("Choose a frozen month."),
         },
     )
+
+    def __init__(self, *args, hall=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hall is not None:  # the months of the issue's hall
+            self.fields["month"].queryset = self.fields["month"].queryset.filter(hall_id=hall)
 
 
 class IssueForm(forms.ModelForm):
@@ -375,3 +535,99 @@ class LeaderVisitForm(forms.ModelForm):
         if date > datetime.date.today() + datetime.timedelta(days=1):
             raise forms.ValidationError(_("A visit cannot be in the future."))
         return date
+
+
+class VisitCorrectionForm(LeaderVisitForm):
+    """The editor's correction of one visit a leader-visits section reports, checked
+    against the version it was shown at."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            raise forms.ValidationError(_("The page is out of date: reload it and edit again."))
+        return cleaned
+
+
+class BaseVisitFormSet(forms.BaseModelFormSet):
+    def changes(self) -> list[VisitChange]:
+        """The visits the editor changed or removed, with the versions they were shown at."""
+        changes = []
+        for form in self.initial_forms:
+            data = form.cleaned_data
+            if data.get("DELETE"):
+                changes.append(VisitChange(form.instance, data["version"], None))
+            elif set(form.changed_data) - {"version"}:
+                fields = {name: data[name] for name in VisitChange.FIELDS}
+                changes.append(VisitChange(form.instance, data["version"], fields))
+        return changes
+
+
+# A week has a handful of visits; forty filled to every limit stay well under the upload
+# limit (tests/test_attacks_input.py).
+VisitFormSet = forms.modelformset_factory(
+    LeaderVisit,
+    form=VisitCorrectionForm,
+    formset=BaseVisitFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=40,
+    validate_max=True,
+    absolute_max=40,
+)
+
+
+class ImportUploadForm(forms.Form):
+    """A bulletin file for the import preview: read here (size, encoding, Word), not saved."""
+
+    file = forms.FileField(
+        label=_("Bulletin file"),
+        help_text=_("Plain text (.txt), Markdown (.md) or Word (.docx), at most 1 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(SUFFIXES):
+            raise forms.ValidationError(_("Choose a .txt, .md or .docx file."))
+        try:
+            check_size(upload.size)  # before reading it
+            self.source = read_source(upload.read(), upload.name)
+        except BulletinFormatError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
+
+
+class ImportDraftForm(forms.Form):
+    """The text being previewed, carried between the steps as a signed value.
+
+    Nothing is stored until the import: no table of drafts to clean up, and the server
+    reads back only a text it read itself (the signature), for a day. Compressed, the
+    largest text a file may hold (MAX_ISSUE_CHARS) stays far below the post limit.
+    """
+
+    SALT = "bulletin.import.draft"
+    MAX_AGE = 24 * 3600
+
+    draft = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def sign(cls, source: Source) -> str:
+        value = {"name": source.name, "text": source.text, "word": source.whole_paragraphs}
+        return signing.dumps(value, salt=cls.SALT, compress=True)
+
+    def clean_draft(self) -> Source:
+        try:
+            value = signing.loads(self.cleaned_data["draft"], salt=self.SALT, max_age=self.MAX_AGE)
+            return Source(str(value["name"]), str(value["text"]), bool(value["word"]))
+        except (signing.BadSignature, KeyError, TypeError):
+            raise forms.ValidationError(
+                _("The uploaded text has expired or was changed: upload the file again.")
+            ) from None
+
+    def overrides(self, lines: int) -> dict[int, Override]:
+        """The roles chosen in the preview, by line number ("" keeps the reader's)."""
+        chosen = {}
+        for no in range(1, lines + 1):
+            value = self.data.get(f"role-{no}", "")
+            if value in Override.values:
+                chosen[no] = Override(value)
+        return chosen

@@ -1,11 +1,16 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from bulletin import search
-from departments.models import User
+from departments.models import Hall, User, default_hall
 from lib.limits import MAX_BODY, MAX_LINE
 from lib.numbering import chinese_numeral
 from lib.workflow import StateMachine, TransitionRecord, step
@@ -18,9 +23,17 @@ def default_outline() -> list:
 
 
 class Series(models.Model):
-    """A bulletin title such as 窗口工作周报, issued by one body."""
+    """A bulletin title such as 窗口工作周报, issued by one body, of that body's hall."""
 
-    title = models.CharField(_("series name"), max_length=100, unique=True)
+    hall = models.ForeignKey(
+        Hall,
+        verbose_name=_("hall"),
+        on_delete=models.PROTECT,
+        default=default_hall,
+        related_name="series",
+        help_text=_("The hall of its issuing body: its departments report to the series."),
+    )
+    title = models.CharField(_("series name"), max_length=100)
     issuing_body = models.CharField(
         _("issuing body"), max_length=200, help_text=_("编印单位, printed under the masthead.")
     )
@@ -61,6 +74,13 @@ class Series(models.Model):
         default=1,
         help_text=_("The yearly number (年度期号) the first issue of the first year gets."),
     )
+    # Numbering in total is optional: a series that never printed （总第N期） keeps its
+    # total numbers (they order the issues) but does not print them.
+    total_numbering = models.BooleanField(
+        _("prints the total number"),
+        default=True,
+        help_text=_("The issue line prints （总第N期） after the yearly number."),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -71,10 +91,16 @@ class Series(models.Model):
                 condition=Q(opening_total_number__gte=1) & Q(opening_year_number__gte=1),
                 name="series_opening_numbers_positive",
             ),
+            # A city's 窗口工作周报 is not the province's.
+            models.UniqueConstraint(fields=["hall", "title"], name="series_unique_title_in_hall"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def checklist(self) -> list[str]:
+        """The topics of its hall inspection checklist, in order (empty: none kept)."""
+        return [point.topic.rstrip("。") for point in self.inspection_points.all()]
 
 
 class IssueQuerySet(models.QuerySet):
@@ -82,15 +108,41 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status=Issue.Status.ISSUED)
 
     def visible_to(self, user):
-        """Centre staff see every issue; everyone else the issued ones."""
+        """The issues of the user's hall (administrators: every hall's): centre staff
+        see all of them, everyone else the issued ones."""
         if not user.is_authenticated:
             return self.none()
+        own = self.filter(user.hall_q("series__hall"))
         if user.is_centre_staff:
-            return self
-        return self.issued()
+            return own
+        return own.issued()
+
+    def in_hall(self, hall_id: int):
+        return self.filter(series__hall_id=hall_id)
 
     def editable(self):
         return self.filter(status__in=Issue.EDITABLE)
+
+    def for_visit(
+        self, date, *, series: "Series | None" = None, hall: int | None = None
+    ) -> "Issue | None":
+        """The issue that reports a leader visit on `date`: the editable issue whose
+        period contains the date, else the earliest editable one whose period ends on or
+        after it (a visit registered after its week's issue left editing goes into the
+        next one); None while no such issue is open (issue_create picks it up then).
+        Only issues with a 厅（局）长进大厅 section print visits; `series`, when the visit
+        answers a call, keeps it in that call's series; `hall`, the department's, in
+        its hall's series."""
+        reporting = Section.objects.filter(issue=OuterRef("pk"), kind=Section.Kind.LEADER_VISITS)
+        candidates = self.editable().filter(
+            Exists(reporting), period_start__isnull=False, period_end__gte=date
+        )
+        if series is not None:
+            candidates = candidates.filter(series=series)
+        if hall is not None:
+            candidates = candidates.filter(series__hall_id=hall)
+        containing = candidates.filter(period_start__lte=date).order_by("period_start", "pk")
+        return containing.first() or candidates.order_by("period_end", "period_start", "pk").first()
 
     def search(self, text: str):
         """Issues in which every word of `text` matches: text, dates, issue numbers (the
@@ -190,6 +242,9 @@ class Issue(StateMachine, models.Model):
     # The issued PDF: rendered once, stored with its digest, never rendered again.
     pdf = models.FileField(_("issued PDF"), upload_to="issued/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the issued PDF"), max_length=64, blank=True)
+    # The issued Word file beside it: made once at issue time, frozen the same way.
+    docx = models.FileField(_("issued Word file"), upload_to="issued/", blank=True)
+    docx_sha256 = models.CharField(_("SHA-256 of the issued Word file"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -230,6 +285,8 @@ class Issue(StateMachine, models.Model):
 
     @property
     def label(self) -> str:
+        if not self.series.total_numbering:
+            return self.number_label
         return f"{self.number_label}（总第{self.total_number}期）"
 
     @property
@@ -308,6 +365,9 @@ class Section(models.Model):
     # The prose last generated from the section's records (leader visits, inspection,
     # statistics); when the text differs from it, the editor has changed it by hand.
     generated_body = models.TextField(_("generated text"), blank=True)
+    # What the records were when the text was generated (bulletin.generate.records_digest):
+    # a figure, an opening balance, a visit or a finding changed since marks it stale.
+    generated_from = models.CharField(_("generated from records"), max_length=64, blank=True)
     prose_style = models.CharField(
         _("generated text style"),
         max_length=12,
@@ -327,6 +387,15 @@ class Section(models.Model):
         null=True,
         blank=True,
         help_text=_("For an attachment: the month whose window scores it prints."),
+    )
+    adoption_report = models.ForeignKey(
+        "bulletin.AdoptionMonth",
+        verbose_name=_("reporting month"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text=_("For an attachment: the published month whose 通报 it prints."),
     )
 
     class Meta:
@@ -367,6 +436,22 @@ class Section(models.Model):
         return self.call_deadline is not None and self.issue.status == Issue.Status.COLLECTING
 
     @property
+    def takes_visits(self) -> bool:
+        """A 厅（局）长进大厅 section: departments answer its call with leader visits
+        (date, leader, title, activity), not with items."""
+        return self.kind == self.Kind.LEADER_VISITS
+
+    @property
+    def records_changed_since_generated(self) -> bool:
+        """The records its text was generated from (figures and opening balances, leader
+        visits, the inspection round's findings) changed since: generate it again."""
+        if not self.generated_from:
+            return False
+        from bulletin import generate
+
+        return generate.records_digest(self) != self.generated_from
+
+    @property
     def runs_in(self) -> bool:
         """A heading that ends in 。 continues its paragraph instead of standing alone."""
         return self.title.endswith("。")
@@ -379,12 +464,14 @@ class Section(models.Model):
 def number_sections(sections) -> list[tuple[object, str]]:
     """Pair each section (in order) with its marker: 一、 （一） 1. （1）.
 
-    Attachments are not numbered; they are printed after the body.
+    Attachments are not numbered; they are printed after the body. Neither is a section
+    without a title (text an imported bulletin prints before its first heading): it has
+    no heading to carry the number.
     """
     counters = [0, 0, 0, 0]
     numbered = []
     for section in sections:
-        if section.kind == Section.Kind.ATTACHMENT:
+        if section.kind == Section.Kind.ATTACHMENT or not section.title:
             numbered.append((section, ""))
             continue
         level = section.level
@@ -407,13 +494,15 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(department=department)
 
     def visible_to(self, user):
-        """A department's drafts are its own: outside it, they do not exist (404)."""
+        """A department's drafts are its own: outside it, they do not exist (404). Centre
+        staff see the sent items of their hall's issues."""
         if not user.is_authenticated:
             return self.none()
         if user.is_department_staff:
             return self.filter(department_id=user.department_id)
         if user.is_centre_staff:
-            return self.exclude(status=Submission.Status.DRAFT)
+            own = self.filter(user.hall_q("section__issue__series__hall"))
+            return own.exclude(status=Submission.Status.DRAFT)
         return self.none()
 
     def accepted(self):
@@ -557,6 +646,21 @@ class Submission(StateMachine, models.Model):
         sent = Submission(headline=self.sent_headline, body=self.sent_body)
         return "\n".join(sent.paragraphs)
 
+    def text_history(self, versions) -> list["TextVersion"]:
+        """Every text the item has had, oldest first and the current one last, each with
+        who saved it and when. `versions` are its SubmissionVersion rows.
+
+        A version row keeps a text as it was before a save, with the person who saved
+        over it: so the text of version n was saved by whoever replaced version n - 1,
+        the first by the author when the item was written."""
+        history = []
+        by, at = self.author, self.created_at
+        for row in sorted(versions, key=lambda row: row.number):
+            history.append(TextVersion(row.number, row.text, by, at))
+            by, at = row.saved_by, row.saved_at
+        history.append(TextVersion(self.version, self.text, by, at, current=True))
+        return history
+
     @property
     def is_late(self) -> bool:
         deadline = self.section.call_deadline
@@ -571,6 +675,19 @@ class Submission(StateMachine, models.Model):
         if not body:
             return [self.headline]
         return [self.headline + body[0], *body[1:]]
+
+
+class LeaderVisitQuerySet(models.QuerySet):
+    def reported_in(self, issue: Issue):
+        """The visits an issue reports: those assigned to it, and while it is edited the
+        unassigned ones of its period (recorded in the admin, or before it opened)."""
+        reported = Q(issue=issue)
+        if issue.status in Issue.EDITABLE and issue.period_start and issue.period_end:
+            period = (issue.period_start, issue.period_end)
+            # of its hall's departments: another hall's leaders visit another hall
+            in_hall = Q(department__hall__series=issue.series_id)
+            reported |= Q(issue__isnull=True, date__range=period) & in_hall
+        return self.filter(reported)
 
 
 class LeaderVisit(models.Model):
@@ -600,6 +717,8 @@ class LeaderVisit(models.Model):
         _("activity"), blank=True, max_length=MAX_BODY, help_text=_("What the leader did.")
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = LeaderVisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "department__display_order", "pk"]
@@ -649,6 +768,28 @@ class SubmissionVersion(models.Model):
         return Submission(headline=self.headline, body=self.body).text
 
 
+@dataclass(frozen=True)
+class TextVersion:
+    """One entry of an item's version history (Submission.text_history)."""
+
+    number: int
+    text: str
+    saved_by: User | None
+    saved_at: datetime.datetime | None
+    current: bool = False
+
+    @property
+    def side(self) -> str:
+        """部门 or 编辑: which side of the exchange wrote this text."""
+        if self.saved_by is None:
+            return ""
+        if self.saved_by.is_department_staff:
+            return pgettext("who saved a text", "department")
+        if self.saved_by.is_editor:
+            return pgettext("who saved a text", "editor")
+        return self.saved_by.get_role_display()
+
+
 class SubmissionTransition(TransitionRecord):
     submission = models.ForeignKey(
         Submission,
@@ -676,23 +817,38 @@ class IssueTransition(TransitionRecord):
         verbose_name_plural = _("issue transitions")
 
 
+# A provincial hall handles some thousands of items a week and a few hundred thousand a
+# year: past the SANE figures the editor is asked to confirm, past the MAX ones (a key
+# held down) the number is refused.
+SANE_FIGURE = 100_000
+MAX_FIGURE = 99_999_999
+SANE_OPENING = 10_000_000
+MAX_OPENING = 999_999_999
+
+
+def _at_most(limit: int) -> MaxValueValidator:
+    return MaxValueValidator(limit, _("At most %(limit_value)s: check the number."))
+
+
 class Statistic(models.Model):
     """One figure of an issue's service statistics for its period (本周 受理 514 件)."""
 
     issue = models.ForeignKey(
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="statistics"
     )
+    # The order the figures were entered in, which the sentence follows.
     position = models.PositiveIntegerField(_("position"), default=0)
     label = models.CharField(_("measure"), max_length=20, help_text=_("e.g. 咨询, 受理, 办结"))
     unit = models.CharField(_("unit"), max_length=10, default="件", help_text=_("件 or 人次"))
-    value = models.PositiveIntegerField(_("this period"))
+    value = models.PositiveIntegerField(_("this period"), validators=[_at_most(MAX_FIGURE)])
 
     class Meta:
         ordering = ["issue", "position", "pk"]
         verbose_name = _("statistic")
         verbose_name_plural = _("statistics")
         constraints = [
-            models.UniqueConstraint(fields=["issue", "label"], name="statistic_unique_label")
+            models.UniqueConstraint(fields=["issue", "label"], name="statistic_unique_label"),
+            models.UniqueConstraint(fields=["issue", "position"], name="statistic_unique_position"),
         ]
 
     def __str__(self) -> str:
@@ -707,7 +863,7 @@ class StatisticOpening(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     label = models.CharField(_("measure"), max_length=20)
-    value = models.PositiveIntegerField(_("opening balance"))
+    value = models.PositiveIntegerField(_("opening balance"), validators=[_at_most(MAX_OPENING)])
 
     class Meta:
         ordering = ["series", "year", "label"]
@@ -719,6 +875,31 @@ class StatisticOpening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.label} {self.value}"
+
+
+class InspectionPoint(models.Model):
+    """One point of a series' hall inspection checklist (按时到岗情况, 着装情况, …): the
+    round an editor starts for an issue's 大厅巡查 section checks these, in this order."""
+
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.CASCADE,
+        related_name="inspection_points",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    topic = models.CharField(_("topic"), max_length=100, help_text=_("For example 按时到岗情况."))
+
+    class Meta:
+        ordering = ["series", "position", "pk"]
+        verbose_name = _("inspection point")
+        verbose_name_plural = _("inspection checklist")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "topic"], name="inspectionpoint_unique_topic")
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
 
 
 class RecipientGroup(models.Model):
@@ -907,7 +1088,9 @@ class PdfRender(models.Model):
         ERROR = "error", _("failed with an error")
         INTERRUPTED = "interrupted", _("was interrupted too many times")
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="renders")
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="renders"
+    )
     key = models.CharField(_("content key"), max_length=64, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -925,7 +1108,7 @@ class PdfRender(models.Model):
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
-        return f"{self.issue_id}:{self.key[:12]} {self.status}"
+        return f"{self.issue_id}:{self.key[:12]} {self.get_status_display()}"
 
     @property
     def failed(self) -> bool:
@@ -953,3 +1136,16 @@ class PdfRender(models.Model):
             "Generating the PDF failed with an error. The issue is unchanged; please try "
             "again later or tell the administrator."
         )
+
+
+# The information-reporting assessment (信息报送考核) keeps its rows in its own module.
+from bulletin.adoption.models import (  # noqa: E402, F401
+    AdoptionLine,
+    AdoptionMonth,
+    AdoptionMonthTransition,
+    AdoptionProposal,
+    AdoptionRules,
+    Instruction,
+    JointCredit,
+    ProposalTransition,
+)

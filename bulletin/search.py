@@ -33,6 +33,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from departments.models import Hall
+
 if TYPE_CHECKING:
     from bulletin.models import Issue, IssueQuerySet
 
@@ -287,15 +289,16 @@ def terms(query: str) -> list[Term]:
     return list(found.values())[:MAX_TERMS]
 
 
-def _lookup(word: str) -> str:
+def _lookup(word: str, scan: bool = False) -> str:
     # A trigram index cannot serve one or two characters, so the text columns are
     # scanned; without UPPER() on every row (Chinese has no case) the scan costs a third
-    # as much.
-    return "contains" if len(word) < 3 and word.upper() == word.lower() else "icontains"
+    # as much. `scan`: the rows are read anyway (one hall's), no index is wanted.
+    short = len(word) < 3 or scan
+    return "contains" if short and word.upper() == word.lower() else "icontains"
 
 
-def _contains(field: str, term: Term) -> Q:
-    q = Q(**{f"{field}__{_lookup(term.text)}": term.text})
+def _contains(field: str, term: Term, scan: bool = False) -> Q:
+    q = Q(**{f"{field}__{_lookup(term.text, scan)}": term.text})
     if term.bounded:
         # The LIKE still narrows the rows first (through the trigram index on
         # PostgreSQL); the regular expression only checks those.
@@ -303,18 +306,25 @@ def _contains(field: str, term: Term) -> Q:
     return q
 
 
-def _text_filters(term: Term) -> tuple[Q, Q]:
+def _text_filters(term: Term, scan: bool = False) -> tuple[Q, Q]:
     """Sections and accepted items whose text contains `term`, as filters on each."""
-    sections = _contains("title", term) | _contains("body", term)
-    items = _contains("headline", term) | _contains("body", term)
+    sections = _contains("title", term, scan) | _contains("body", term, scan)
+    items = _contains("headline", term, scan) | _contains("body", term, scan)
     return sections, items
 
 
-def _term_q(term: Term) -> Q:
+def _term_q(term: Term, scope=None) -> Q:
     # bulletin.models imports this module for its Issue.objects.search.
     from bulletin.models import Section, Submission
 
-    in_sections, in_items = _text_filters(term)
+    in_sections, in_items = _text_filters(term, scan=scope is not None)
+    sections = Section.objects.filter(in_sections)
+    items = Submission.objects.accepted().filter(in_items)
+    if scope is not None:
+        # One hall's issues: their own sections and items are read (a word common in a
+        # province of 22 halls matches twenty times the rows of the hall's archive).
+        sections = sections.filter(issue__in=scope)
+        items = items.filter(section__issue__in=scope)
     # `pk IN (subquery)` is a semi-join like Exists(): an issue comes once however many
     # of its items match. Inside an OR, PostgreSQL runs either as one hashed subquery
     # but prices a correlated Exists() as if it ran per issue (an estimate of 100,000+
@@ -322,20 +332,29 @@ def _term_q(term: Term) -> Q:
     match = (
         _contains("series__title", term)
         | _contains("column_title", term)
-        | Q(pk__in=Section.objects.filter(in_sections).values("issue_id"))
-        | Q(pk__in=Submission.objects.accepted().filter(in_items).values("section__issue_id"))
+        | Q(pk__in=sections.values("issue_id"))
+        | Q(pk__in=items.values("section__issue_id"))
     )
     if term.form is not None:
         match |= term.form.q
     return match
 
 
-def search(issues: IssueQuerySet, query: str) -> IssueQuerySet:
-    """The issues in which every word of `query` matches (see the module's docstring)."""
+def search(issues: IssueQuerySet, query: str, *, hall: int | None = None) -> IssueQuerySet:
+    """The issues in which every word of `query` matches (see the module's docstring);
+    with `hall`, among that hall's issues only. Where other halls share the tables, the
+    hall's own text is read instead of the whole province's index matches."""
+    from bulletin.models import Issue
+
     words = terms(query)
     if not words:
         return issues
-    return issues.filter(*(_term_q(term) for term in words))
+    scope = None
+    if hall is not None:
+        issues = issues.in_hall(hall)
+        if Hall.objects.exclude(pk=hall).exists():
+            scope = Issue.objects.in_hall(hall).values("pk")
+    return issues.filter(*(_term_q(term, scope) for term in words))
 
 
 def _marks(words: list[Term]) -> re.Pattern:

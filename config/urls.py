@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from departments.forms import LoginForm
-from ops.views import health
+from ops.views import favicon, health
 
 urlpatterns = [
     path(
@@ -16,8 +16,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("issues/", include("bulletin.urls")),
     path("scoring/", include("scoring.urls")),
+    path("adoption/", include("bulletin.adoption.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # A post over the upload limits says so (ops.views.bad_request); other 400s as before.

@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from bulletin.models import Issue, Section, Series, Submission
 from demo import data as demo
-from departments.models import Department
+from departments.models import Department, Hall, User, default_hall
 
 # The hall's 29 departments of the demo, plus one more stationed there: 30 windows.
 EXTRA_DEPARTMENTS = [("省医保局", "")]
@@ -70,6 +70,36 @@ DEPARTMENT_TOPICS = {
     "四川消防救援总队": ["公众聚集场所消防安全检查", "消防设计审查", "消防产品监督"],
     "省医保局": ["医保异地结算", "医保定点机构申请", "医疗保障待遇核定"],
 }
+# A city hall's stationed bureaus (the name follows the city's, e.g. 绵阳市水利局), with
+# what their windows handle.
+CITY_DEPARTMENTS = [
+    ("发展改革委", ["固定资产投资项目备案", "节能审查"]),
+    ("教育局", ["教师资格认定", "民办学校审批"]),
+    ("经济和信息化局", ["专精特新企业认定", "减轻企业负担"]),
+    ("公安局", ["户籍迁移", "机动车登记", "出入境证件办理"]),
+    ("民政局", ["社会组织登记", "婚姻登记"]),
+    ("司法局", ["公证服务", "法律援助"]),
+    ("人力资源社会保障局", ["社保卡办理", "就业登记"]),
+    ("自然资源和规划局", ["不动产登记", "建设用地审批"]),
+    ("生态环境局", ["环境影响评价", "排污许可"]),
+    ("住房城乡建设局", ["施工许可", "竣工联合验收"]),
+    ("交通运输局", ["道路运输许可", "出租汽车驾驶员从业资格"]),
+    ("水利局", ["取水许可", "水土保持方案审批"]),
+    ("农业农村局", ["农药经营许可", "兽药经营许可"]),
+    ("商务局", ["对外贸易经营者备案", "成品油经营许可"]),
+    ("文化广电旅游局", ["旅行社业务经营许可", "娱乐场所经营许可"]),
+    ("卫生健康委", ["医疗机构执业登记", "医师执业注册"]),
+    ("应急管理局", ["安全生产许可", "烟花爆竹经营许可"]),
+    ("市场监管局", ["企业登记注册", "食品经营许可"]),
+    ("医保局", ["医保异地结算", "医保定点机构申请"]),
+    ("税务局", ["发票申领", "税务登记"]),
+    ("住房公积金管理中心", ["公积金提取", "公积金贷款"]),
+    ("消防救援支队", ["公众聚集场所消防安全检查", "消防设计审查"]),
+]
+# The province's 21 cities and prefectures, each with its own hall (--halls up to 22).
+CITIES = PLACES[:21]
+MAX_HALLS = len(CITIES) + 1
+
 DOCUMENTS = ["工作指引", "办事指南", "实施方案", "管理办法（试行）", "政策汇编", "服务清单",
              "操作规程", "受理工作手册", "指导意见", "考核细则"]  # fmt: skip
 MEETINGS = ["专题推进会", "业务培训会", "工作座谈会", "视频调度会", "经验交流会", "政策宣讲会"]
@@ -164,9 +194,20 @@ def archive_weeks(
 class Writer:
     """Composes the text of one archive from a seeded random generator."""
 
-    def __init__(self, rng: random.Random, departments: list[Department]):
+    def __init__(
+        self,
+        rng: random.Random,
+        departments: list[Department],
+        *,
+        topics: dict[str, list[str]] | None = None,
+        hall_name: str = "省政务服务大厅",
+        centre: str = "省中心",
+    ):
         self.rng = rng
         self.departments = departments
+        self.topics = DEPARTMENT_TOPICS if topics is None else topics
+        self.hall_name = hall_name
+        self.centre = centre
         self.themes: list[str] = []
 
     def pick(self, pool: list[str]) -> str:
@@ -177,7 +218,7 @@ class Writer:
         self.themes = self.rng.sample(THEMES, 3)
 
     def topic(self, department: Department | None = None) -> str:
-        own = DEPARTMENT_TOPICS.get(department.name) if department else None
+        own = self.topics.get(department.name) if department else None
         if own and self.rng.random() < 0.6:
             return self.pick(own)
         return self.pick(self.themes)
@@ -240,7 +281,7 @@ class Writer:
         return (
             f"收集{self.topic()}典型经验案例，{self.pick(self.departments).name}、"
             f"{self.pick(self.departments).name}等省直部门相关经验案例报省政府办公厅。"
-            f"{self.day(week)}，省中心召开{self.pick(MEETINGS)}，研究部署{self.themes[0]}"
+            f"{self.day(week)}，{self.centre}召开{self.pick(MEETINGS)}，研究部署{self.themes[0]}"
             f"和{self.themes[1]}工作。"
         )
 
@@ -249,7 +290,7 @@ class Writer:
             f"{self.pick(self.departments).name}{self.pick(LEADER_TITLES)}{self.pick(LEADERS)}"
             for _ in range(self.rng.randint(1, 4))
         ]
-        return f"本周，{'，'.join(visits)}，分别到省政务服务大厅窗口调研值守。"
+        return f"本周，{'，'.join(visits)}，分别到{self.hall_name}窗口调研值守。"
 
     def inspection(self) -> str:
         if self.rng.random() < 0.85:
@@ -263,7 +304,7 @@ class Writer:
         return (
             f"{self.day(week)}，{self.pick(NEWS)}在{self.pick(PLACES)}召开。",
             f"会议强调，要持续推进{self.topic()}和{self.topic()}，{self.pick(MEASURES)}，"
-            f"{self.pick(OUTCOMES)}。省中心参会并作交流发言。",
+            f"{self.pick(OUTCOMES)}。{self.centre}参会并作交流发言。",
         )
 
 
@@ -284,20 +325,86 @@ def refresh_statistics() -> None:
                 cursor.execute(f'VACUUM ANALYZE "{table}"')
 
 
-def archive_departments() -> list[Department]:
-    """The hall's 30 departments: the demo's (reused when present) and any missing."""
-    wanted = [*demo.DEPARTMENTS, *EXTRA_DEPARTMENTS]
-    existing = set(
-        Department.objects.filter(name__in=[n for n, _ in wanted]).values_list("name", flat=True)
-    )
-    order = Department.objects.next_display_order()
+def archive_departments(hall: Hall | None = None) -> list[Department]:
+    """The hall's departments, the ones already there reused and any missing created:
+    the default hall's 30 (the demo's 29 and one more), a city hall's bureaus named
+    after its short name (绵阳市水利局)."""
+    hall = hall or Hall.objects.default()
+    if hall.pk == default_hall():
+        wanted = [*demo.DEPARTMENTS, *EXTRA_DEPARTMENTS]
+    else:
+        wanted = [(f"{hall.short_name}{name}", name) for name, _topics in CITY_DEPARTMENTS]
+    in_hall = Department.objects.in_hall(hall)
+    names = [n for n, _ in wanted]
+    existing = set(in_hall.filter(name__in=names).values_list("name", flat=True))
+    order = in_hall.next_display_order()
     missing = []
     for name, short in wanted:
         if name not in existing:
-            missing.append(Department(name=name, short_name=short, display_order=order))
+            missing.append(Department(hall=hall, name=name, short_name=short, display_order=order))
             order += 10
     Department.objects.bulk_create(missing)
-    return list(Department.objects.filter(name__in=[n for n, _ in wanted]))
+    return list(in_hall.filter(name__in=names))
+
+
+def _writer(rng: random.Random, hall: Hall, departments: list[Department]) -> Writer:
+    """The default hall's centre writes as the province's; a city hall's as its own."""
+    if hall.pk == default_hall():
+        return Writer(rng, departments)
+    topics = {f"{hall.short_name}{name}": pool for name, pool in CITY_DEPARTMENTS}
+    return Writer(rng, departments, topics=topics, hall_name=hall.name, centre="市中心")
+
+
+def province_halls(count: int) -> list[Hall]:
+    """A province of `count` halls: the default (provincial) hall and count - 1 city
+    halls (成都市政务服务大厅, …), created when missing. A city hall's short name is its
+    city's, so the bulletins of its centre import into it."""
+    if not 1 <= count <= MAX_HALLS:
+        raise ArchiveRefused(f"a province here has 1 to {MAX_HALLS} halls, not {count}")
+    province = Hall.objects.default()
+    halls = [province]
+    for n, city in enumerate(CITIES[: count - 1], start=1):
+        hall, _created = Hall.objects.get_or_create(
+            name=f"{city}政务服务大厅",
+            defaults={"short_name": city, "display_order": province.display_order + n},
+        )
+        halls.append(hall)
+    return halls
+
+
+def hall_series(hall: Hall, title: str) -> Series:
+    """The hall's series of that title, issued by the hall's centre (created if missing)."""
+    body = (
+        ISSUING_BODY
+        if hall.pk == default_hall()
+        else f"{hall.short_name}政务服务和公共资源交易服务中心"
+    )
+    series, _created = Series.objects.get_or_create(
+        hall=hall, title=title, defaults={"issuing_body": body}
+    )
+    return series
+
+
+HALL_ROLES = (User.Role.EDITOR, User.Role.APPROVER, User.Role.SCORER, User.Role.STAFF)
+
+
+def hall_users(hall: Hall, number: int) -> list[User]:
+    """An editor, an approver, a scorer and a clerk of the hall's first department
+    (hall01-editor, …, hall01-staff), without a usable password: for load tests and
+    benches, which log in without one."""
+    department = Department.objects.in_hall(hall).order_by("display_order", "pk").first()
+    users = []
+    for role in HALL_ROLES:
+        username = f"hall{number:02d}-{role}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, hall=hall)
+            if role == User.Role.STAFF:
+                user.department = department
+            user.set_unusable_password()
+            user.save()
+        users.append(user)
+    return users
 
 
 def generate_archive(
@@ -329,8 +436,8 @@ def generate_archive(
                 f"on ({'、'.join(labels[:3])}{more}); an issued bulletin is never deleted: "
                 "generate the archive into a fresh database or another series (--series)"
             )
-        departments = archive_departments()
-        writer = Writer(rng, departments)
+        departments = archive_departments(series.hall)
+        writer = _writer(rng, series.hall, departments)
         weeks = archive_weeks(series=series, first_year=first_year, today=today, rng=rng)
         for year in range(first_year, today.year + 1):
             year_weeks = [w for w in weeks if w.year == year]

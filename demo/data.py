@@ -1,6 +1,7 @@
 """Demo data that goes with the two real issues in this folder."""
 
 import datetime
+from decimal import Decimal
 
 # The 29 departments of the 2023 score table in the official order: provincial
 # government departments first, then the bodies directly under the provincial
@@ -90,6 +91,16 @@ LEADER_VISITS = {
     ],
 }
 
+# The hall inspection checklist of 窗口工作周报: the points 2022年第39期 reports on.
+INSPECTION_CHECKLIST = [
+    "按时到岗情况",
+    "工作区域标准化执行情况",
+    "着装情况",
+    "工作牌佩戴情况",
+    "纪律秩序",
+    "大厅防控情况",
+]
+
 DEMO_PASSWORD = "jianbao-demo"
 
 # username, role, department name (or None), full name, superuser
@@ -108,3 +119,16 @@ SCORE_ENTRIES = [
     ("交通运输厅", "2", "群众来信表扬窗口服务"),
     ("水利厅", "-1", "大厅巡查：1人迟到"),
 ]
+
+# 信息报送考核 (DESIGN.md section 6): points per item used by where, 批示 bonuses, and
+# 每少报一次扣2分 proposed to the window assessment.
+REPORTING_RULES = {
+    "item_points": Decimal("2"),
+    "lead_points": Decimal("3"),
+    "special_points": Decimal("5"),
+    "department_bonus": Decimal("5"),
+    "provincial_bonus": Decimal("10"),
+    "missed_penalty": Decimal("0"),
+    "window_deduction": Decimal("2"),
+}
+REPORTING_RULES_NOTE = "省政务服务大厅信息报送考核办法（演示）"

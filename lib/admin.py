@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 
 class GuardedAdmin(admin.ModelAdmin):
@@ -89,3 +90,32 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TransitionStatusFilter(admin.SimpleListFilter):
+    """The state a transition led to, by its name: the stored values are English."""
+
+    title = _("to")
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return model_admin.model.statuses.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(to_status=self.value()) if self.value() else queryset
+
+
+class TransitionAdmin(RecordAdmin):
+    """A transition row (lib.workflow.TransitionRecord) with its states by their names,
+    as the timelines show them, in the list, its filter and the row's page."""
+
+    exclude = ("from_status", "to_status")
+    readonly_fields = ("from_state", "to_state")
+
+    @admin.display(description=_("from"), ordering="from_status")
+    def from_state(self, obj) -> str:
+        return obj.from_label
+
+    @admin.display(description=_("to"), ordering="to_status")
+    def to_state(self, obj) -> str:
+        return obj.to_label

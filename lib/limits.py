@@ -14,6 +14,9 @@ MAX_BODY = 5000
 MAX_ISSUE_CHARS = 100_000
 # A bulletin file to import: the text of MAX_ISSUE_CHARS and its markup, with room.
 MAX_IMPORT_BYTES = 1_000_000
+# Its lines: an issue of MAX_ISSUE_CHARS is about 3 500 printed lines (22 a page); the
+# import preview shows every line of the file, so a file of blank lines is refused too.
+MAX_IMPORT_LINES = 10_000
 
 # A section's own text, which may gather several items' worth.
 MAX_SECTION_TEXT = MAX_BODY * 4

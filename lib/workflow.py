@@ -145,7 +145,7 @@ class TransitionRecord(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
 
     @property
     def actor_label(self) -> str:

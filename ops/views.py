@@ -7,22 +7,26 @@ details of a failure go to the server log.
 import logging
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from bulletin.printing import fonts
 
 logger = logging.getLogger(__name__)
+
+FAVICON = "img/favicon.ico"
 
 
 def check_database() -> None:
@@ -74,6 +78,22 @@ def health(request):
         {"status": "ok" if healthy else "error", "checks": results},
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links (a PDF opened in its
+    own tab, an error page): the shipped icon instead of a 404 in the log."""
+    return FileResponse(open(_favicon_path(), "rb"), content_type="image/x-icon")
+
+
+@cache
+def _favicon_path() -> str:
+    found = finders.find(FAVICON)
+    if not found:
+        raise FileNotFoundError(FAVICON)
+    return found
 
 
 def bad_request(request, exception=None):

@@ -1,6 +1,9 @@
 """Who sees which lines of the window assessment. Every view resolves its object through
 one of these helpers: outsiders get 404, people who may see but not change get 403.
-What may be done in which state is each model's TRANSITIONS table."""
+What may be done in which state is each model's TRANSITIONS table.
+
+Everything here is a hall's: another hall's months, entries, objections, rounds,
+findings and departments are 404 (the models' visible_to and User.hall_q)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -23,13 +26,6 @@ def _authenticated(request: HttpRequest):
     return request.user
 
 
-def _own(user, queryset):
-    """Department staff reach their own department's rows only."""
-    if user.is_department_staff:
-        return queryset.filter(department_id=user.department_id)
-    return queryset
-
-
 def get_month_for_user(
     request: HttpRequest, pk: int, *, step: str | None = None, role_for: str | None = None
 ) -> ScoreMonth:
@@ -37,7 +33,7 @@ def get_month_for_user(
     published); with `step`, only who may take it now, with `role_for`, only whose role
     takes that step at all."""
     _authenticated(request)
-    month = get_object_or_404(ScoreMonth, pk=pk)
+    month = get_object_or_404(ScoreMonth.objects.visible_to(request.user), pk=pk)
     if step is not None and not month.can(step, request.user):
         raise PermissionDenied
     if role_for is not None and not month.has_role_for(role_for, request.user):
@@ -49,13 +45,13 @@ def get_entry_for_user(request: HttpRequest, pk: int) -> ScoreEntry:
     """A ledger entry: a department's own, or any for the centre's staff. A department
     does not see another's entries of a month before it is published either."""
     user = _authenticated(request)
-    entries = _own(user, ScoreEntry.objects.select_related("month", "department"))
+    entries = ScoreEntry.objects.visible_to(user).select_related("month", "department")
     return get_object_or_404(entries, pk=pk)
 
 
 def get_objection_for_user(request: HttpRequest, pk: int) -> Objection:
     user = _authenticated(request)
-    objections = _own(user, Objection.objects.select_related("month", "department"))
+    objections = Objection.objects.visible_to(user).select_related("month", "department")
     return get_object_or_404(objections, pk=pk)
 
 
@@ -73,8 +69,9 @@ def _require_inspector(user) -> None:
 def get_round_for_user(request: HttpRequest, pk: int) -> InspectionRound:
     """Hall inspections are the scorers' and editors' work (once the round's month is
     frozen, round_save_findings refuses every change)."""
-    _require_inspector(_authenticated(request))
-    return get_object_or_404(InspectionRound, pk=pk)
+    user = _authenticated(request)
+    _require_inspector(user)
+    return get_object_or_404(InspectionRound.objects.visible_to(user), pk=pk)
 
 
 def get_finding_for_user(
@@ -82,15 +79,16 @@ def get_finding_for_user(
 ) -> InspectionItem:
     user = _authenticated(request)
     _require_inspector(user)
-    finding = get_object_or_404(InspectionItem.objects.select_related("round", "department"), pk=pk)
+    findings = InspectionItem.objects.filter(round__in=InspectionRound.objects.visible_to(user))
+    finding = get_object_or_404(findings.select_related("round", "department"), pk=pk)
     if role_for is not None and not finding.has_role_for(role_for, user):
         raise PermissionDenied
     return finding
 
 
 def get_department_for_user(request: HttpRequest, pk: int) -> Department:
-    _authenticated(request)
-    return get_object_or_404(Department, pk=pk)
+    """A department of the user's hall."""
+    return get_object_or_404(Department.objects.visible_to(_authenticated(request)), pk=pk)
 
 
 def require_inspector(request: HttpRequest) -> None:

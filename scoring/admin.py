@@ -4,8 +4,10 @@ the month's table), and the table itself is never edited by hand."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
-from lib.admin import GuardedAdmin, RecordAdmin
+from departments.admin import HallFieldAdmin
+from lib.admin import GuardedAdmin, RecordAdmin, TransitionAdmin, TransitionStatusFilter
 from lib.workflow import WorkflowError
 from scoring import services
 from scoring.models import (
@@ -26,20 +28,27 @@ from scoring.models import (
 class WindowScoreAdmin(RecordAdmin):
     """Derived from the ledger by month_recompute(); corrections are ledger entries."""
 
-    list_display = ["month", "department", "base", "deduction", "bonus", "total"]
+    list_display = ["month", "department", "base", "deduction", "bonus", "total_score"]
     list_filter = ["month", "department"]
     search_fields = ["department__name"]
     list_select_related = ["department"]
     date_hierarchy = "month"
 
+    @admin.display(description=_("total score"))
+    def total_score(self, obj):
+        return obj.total
+
 
 @admin.register(ScoreMonth)
-class ScoreMonthAdmin(GuardedAdmin):
-    list_display = ["month", "status", "objection_deadline", "total_cap", "bonus_cap"]
-    list_filter = ["status"]
+class ScoreMonthAdmin(HallFieldAdmin, GuardedAdmin):
+    list_display = ["month", "hall", "status", "objection_deadline", "total_cap", "bonus_cap"]
+    list_filter = ["status", "hall"]
+    list_select_related = ["hall"]
     search_fields = ["month"]
-    fields = ["month", "status", "objection_deadline", "total_cap", "bonus_cap"]
-    workflow_fields = ("month", "status", "objection_deadline", "published_at", "frozen_at")
+    fields = ["hall", "month", "status", "objection_deadline", "total_cap", "bonus_cap"]
+    workflow_fields = (
+        "hall", "month", "status", "objection_deadline", "published_at", "frozen_at"
+    )  # fmt: skip
 
     def writable(self, request, obj) -> bool:
         return obj.can("record", request.user)
@@ -142,9 +151,9 @@ class RoundContentAdmin(GuardedAdmin):
 
 
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(RoundContentAdmin):
-    list_display = ["date", "inspector"]
-    list_filter = ["date"]
+class InspectionRoundAdmin(HallFieldAdmin, RoundContentAdmin):
+    list_display = ["date", "hall", "inspector"]
+    list_filter = ["date", "hall"]
     search_fields = ["inspector"]
     workflow_fields = ("version",)
 
@@ -175,18 +184,21 @@ class ScoreNoticeAdmin(RecordAdmin):
 
 
 @admin.register(ScoreMonthTransition)
-class ScoreMonthTransitionAdmin(RecordAdmin):
-    list_display = ["month", "from_status", "to_status", "actor", "at"]
+class ScoreMonthTransitionAdmin(TransitionAdmin):
+    list_display = ["month", "from_state", "to_state", "actor", "at"]
+    list_filter = [TransitionStatusFilter]
     list_select_related = ["month", "actor"]
 
 
 @admin.register(ObjectionTransition)
-class ObjectionTransitionAdmin(RecordAdmin):
-    list_display = ["objection", "from_status", "to_status", "actor", "at"]
+class ObjectionTransitionAdmin(TransitionAdmin):
+    list_display = ["objection", "from_state", "to_state", "actor", "at"]
+    list_filter = [TransitionStatusFilter]
     list_select_related = ["objection", "actor"]
 
 
 @admin.register(FindingTransition)
-class FindingTransitionAdmin(RecordAdmin):
-    list_display = ["finding", "from_status", "to_status", "actor", "at"]
+class FindingTransitionAdmin(TransitionAdmin):
+    list_display = ["finding", "from_state", "to_state", "actor", "at"]
+    list_filter = [TransitionStatusFilter]
     list_select_related = ["finding", "actor"]

@@ -78,6 +78,8 @@ class EntryForm(_EntryFields):
     def __init__(self, *args, month=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.month = month
+        if month is not None:  # the month's hall's departments only
+            self.fields["department"].queryset = month.departments().active()
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
@@ -103,6 +105,7 @@ class CorrectionForm(_EntryFields):
         self.original = original
         if original is not None:
             self.fields["month"].queryset = ScoreMonth.objects.filter(
+                hall_id=original.month.hall_id,
                 month__gt=original.month.month,
                 status__in=[ScoreMonth.Status.OPEN, ScoreMonth.Status.PUBLISHED],
             ).order_by("month")
@@ -217,8 +220,10 @@ class FindingForm(forms.ModelForm):
         fields = ["topic", "finding", "department", "proposed_points"]
         widgets = {"finding": Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hall=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if hall is not None:  # the inspected hall's departments only
+            self.fields["department"].queryset = Department.objects.in_hall(hall)
         if self.instance.pk and not self.instance.can("edit", None):
             # A decided finding is on record: shown, not changed (what is posted for it
             # is ignored).

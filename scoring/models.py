@@ -7,7 +7,7 @@ from django.db.models.functions import Rank
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import User
+from departments.models import Department, Hall, User, default_hall
 from lib.limits import MAX_LINE
 from lib.points import validate_half_points
 from lib.workflow import StateMachine, TransitionRecord, step
@@ -21,10 +21,15 @@ class WindowScoreQuerySet(models.QuerySet):
     def for_month(self, month):
         return self.filter(month=month)
 
+    def in_hall(self, hall_id: int):
+        """The lines of a hall's departments: a month's table is its hall's."""
+        return self.filter(department__hall_id=hall_id)
+
     def ranked(self):
         """Totals and standard competition ranks ("1224"): ties share the best rank.
 
-        SQL RANK() is exactly standard competition ranking; rank within each month.
+        SQL RANK() is exactly standard competition ranking; rank within each month of
+        each hall (the halls' tables of one month are separate tables).
         Rows of a tie keep the printed table's order, then the departments' display order.
         """
         total = F("base") + F("deduction") + F("bonus")
@@ -32,10 +37,15 @@ class WindowScoreQuerySet(models.QuerySet):
             self.select_related("department")
             .annotate(
                 total_score=total,
-                rank=Window(Rank(), partition_by=[F("month")], order_by=total.desc()),
+                rank=Window(
+                    Rank(),
+                    partition_by=[F("month"), F("department__hall")],
+                    order_by=total.desc(),
+                ),
             )
             .order_by(
                 "month",
+                "department__hall",
                 "-total_score",
                 F("table_position").asc(nulls_last=True),
                 "department__display_order",
@@ -136,8 +146,19 @@ def format_score(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+class ScoreMonthQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in user sees the months of their hall (administrators all)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user.hall_q("hall"))
+
+    def in_hall(self, hall_id: int):
+        return self.filter(hall_id=hall_id)
+
+
 class ScoreMonth(StateMachine, models.Model):
-    """One assessed month: open → published for objections → frozen."""
+    """One assessed month of a hall: open → published for objections → frozen."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -161,7 +182,15 @@ class ScoreMonth(StateMachine, models.Model):
         "attach": step({Status.FROZEN}, None, Role.EDITOR),
     }
 
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    hall = models.ForeignKey(
+        Hall,
+        verbose_name=_("hall"),
+        on_delete=models.PROTECT,
+        default=default_hall,
+        related_name="score_months",
+        help_text=_("The hall whose departments the month assesses."),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
@@ -177,11 +206,15 @@ class ScoreMonth(StateMachine, models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
 
+    objects = ScoreMonthQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-month"]
+        ordering = ["-month", "hall_id"]
         verbose_name = _("assessment month")
         verbose_name_plural = _("assessment months")
         constraints = [
+            # Each hall assesses its own departments: a city's month is not the province's.
+            models.UniqueConstraint(fields=["hall", "month"], name="scoremonth_unique_in_hall"),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "published", "frozen"]),
                 name="scoremonth_status_valid",
@@ -203,6 +236,25 @@ class ScoreMonth(StateMachine, models.Model):
     @property
     def label(self) -> str:
         return f"{self.month.year}年{self.month.month}月"
+
+    @property
+    def table_title(self) -> str:
+        """The title of the month's table, as the bulletin's 附件 prints it."""
+        return f"{self.label}{self.hall.name}进驻部门（单位）窗口考核结果"
+
+    def lines(self):
+        """The month's WindowScore rows: those of its hall's departments."""
+        return WindowScore.objects.filter(month=self.month).in_hall(self.hall_id)
+
+    def departments(self):
+        """The departments the month assesses: its hall's."""
+        return Department.objects.in_hall(self.hall_id)
+
+    def table_departments(self) -> list:
+        """The departments of the month's table in display order: those with a line, or
+        every active department of the hall while the month has none."""
+        lined = self.departments().filter(window_scores__month=self.month)
+        return list(lined) or list(self.departments().active())
 
     @property
     def is_frozen(self) -> bool:
@@ -237,6 +289,15 @@ class ScoreMonth(StateMachine, models.Model):
 class ScoreEntryQuerySet(models.QuerySet):
     def for_month(self, month):
         return self.filter(month=month)
+
+    def visible_to(self, user):
+        """The ledger as `user` sees it: their hall's, and department staff only their
+        own department's lines."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_department_staff:
+            return self.filter(department_id=user.department_id)
+        return self.filter(user.hall_q("month__hall"))
 
 
 class ScoreEntry(models.Model):
@@ -309,6 +370,16 @@ class ScoreEntry(models.Model):
         return f"{self.department} {self.points:+} {self.reason[:20]}"
 
 
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Objections of the user's hall; department staff see their department's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_department_staff:
+            return self.filter(department_id=user.department_id)
+        return self.filter(user.hall_q("month__hall"))
+
+
 class Objection(StateMachine, models.Model):
     """A department disputes its line of a published month; the scorer answers."""
 
@@ -360,6 +431,8 @@ class Objection(StateMachine, models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["month", "filed_at"]
@@ -452,14 +525,32 @@ DEFAULT_CHECKLIST = [
 ]
 
 
+class InspectionRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The rounds of the user's hall (administrators: every hall's)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user.hall_q("hall"))
+
+
 class InspectionRound(models.Model):
     """A hall inspection on one day: the checklist's topics and what was found."""
 
+    hall = models.ForeignKey(
+        Hall,
+        verbose_name=_("hall"),
+        on_delete=models.PROTECT,
+        default=default_hall,
+        related_name="inspection_rounds",
+        help_text=_("The hall inspected; its deductions count in that hall's month."),
+    )
     date = models.DateField(_("date"))
     inspector = models.CharField(_("inspector"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Bumped on every save of the findings: a save based on an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = InspectionRoundQuerySet.as_manager()
 
     class Meta:
         # The tables were created when inspections still lived in the bulletin app.
@@ -479,10 +570,10 @@ class InspectionRound(models.Model):
     def month(self) -> "ScoreMonth | None":
         """The month its deductions count in; asked once per date (a page asks for every
         finding of the round), again when the date is changed."""
-        key = self.date.replace(day=1)
+        key = (self.hall_id, self.date.replace(day=1))
         cached = self.__dict__.get("_month_for")
         if cached is None or cached[0] != key:
-            cached = (key, ScoreMonth.objects.filter(month=key).first())
+            cached = (key, ScoreMonth.objects.filter(hall_id=key[0], month=key[1]).first())
             self.__dict__["_month_for"] = cached
         return cached[1]
 

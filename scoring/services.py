@@ -6,11 +6,11 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import Department, User
+from departments.models import Department, User, default_hall
 from lib.audit import log_transition
 from lib.points import is_half_point
 from lib.workflow import Conflict, WorkflowError, transition
@@ -36,14 +36,18 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def month_open(*, month: datetime.date) -> ScoreMonth:
-    """The assessment month, opened with the caps of the month before it."""
+def month_open(*, month: datetime.date, hall: int | None = None) -> ScoreMonth:
+    """The hall's assessment month (`hall`: its pk, the default hall if None), opened
+    with the caps of the hall's month before it."""
     month = first_of_month(month)
-    existing = ScoreMonth.objects.filter(month=month).first()
+    hall = hall or default_hall()
+    months = ScoreMonth.objects.in_hall(hall)
+    existing = months.filter(month=month).first()
     if existing:
         return existing
-    previous = ScoreMonth.objects.filter(month__lt=month).order_by("-month").first()
+    previous = months.filter(month__lt=month).order_by("-month").first()
     return ScoreMonth.objects.create(
+        hall_id=hall,
         month=month,
         total_cap=previous.total_cap if previous else None,
         bonus_cap=previous.bonus_cap if previous else None,
@@ -96,8 +100,14 @@ def entry_add(
     if not reason.strip():
         raise ScoringError(_("Say why the points are added or taken."))
     corrected_month = ScoreMonth.objects.get(pk=corrects.month_id) if corrects else None
-    if corrected_month and (not corrected_month.is_frozen or corrected_month.month >= month.month):
+    if corrected_month and (
+        not corrected_month.is_frozen
+        or corrected_month.month >= month.month
+        or corrected_month.hall_id != month.hall_id
+    ):
         raise ScoringError(_("A correction refers to an entry of an earlier, frozen month."))
+    if department.hall_id != month.hall_id:
+        raise ScoringError(_("The department is not stationed in the month's hall."))
     if corrects is not None and corrects.department_id != department.pk:
         raise ScoringError(_("A correction is for the department of the entry it corrects."))
     with transaction.atomic():
@@ -131,6 +141,8 @@ def entry_update(
 ) -> ScoreEntry:
     """Change an entry while its month is open; the table follows at once."""
     _check_points(points)
+    if department.hall_id != entry.month.hall_id:
+        raise ScoringError(_("The department is not stationed in the month's hall."))
     if not reason.strip():
         raise ScoringError(_("Say why the points are added or taken."))
     with transaction.atomic():
@@ -165,7 +177,7 @@ def month_delete(*, month: ScoreMonth, by: User | None) -> None:
         if locked is None:
             return  # a double click: the first one deleted it
         locked.require("delete", by)
-        WindowScore.objects.filter(month=locked.month).delete()
+        locked.lines().delete()
         locked.delete()
 
 
@@ -202,9 +214,9 @@ def month_recompute(*, month: ScoreMonth, departments: list[int] | None = None) 
     for department_id, points in month.entries.values_list("department_id", "points"):
         minus_plus = sums.setdefault(department_id, [Decimal(0), Decimal(0)])
         minus_plus[0 if points < 0 else 1] += points
-    existing = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
+    existing = {s.department_id: s for s in month.lines()}
     if departments is None:
-        departments = list(Department.objects.active().values_list("pk", flat=True))
+        departments = list(month.departments().active().values_list("pk", flat=True))
     department_ids = set(sums) | set(existing) | set(departments)
     new_lines, changed = [], []
     for department_id in department_ids:
@@ -250,6 +262,8 @@ def month_record_totals(
     printed table has it.
     """
     day = month.month
+    if any(department.hall_id != month.hall_id for department, _d, _b in rows):
+        raise ScoringError(_("The department is not stationed in the month's hall."))
     with transaction.atomic():
         locked = _lock_for_recording(month, by)
         earlier = locked.entries.filter(source=source)
@@ -281,9 +295,11 @@ def month_record_totals(
                     )
         ScoreEntry.objects.bulk_create(entries)
         month_recompute(month=locked, departments=[d.pk for d, _, _ in rows])
-        lines = {s.department_id: s for s in WindowScore.objects.filter(month=month.month)}
+        lines = {s.department_id: s for s in locked.lines()}
         ordered = [lines[d.pk] for d, _, _ in rows]
         if keep_order:
+            # A department the earlier table listed and this one does not keeps no place.
+            locked.lines().exclude(pk__in=[line.pk for line in ordered]).update(table_position=None)
             for position, line in enumerate(ordered, start=1):
                 line.table_position = position
             WindowScore.objects.bulk_update(ordered, ["table_position"])
@@ -311,7 +327,10 @@ def month_publish(*, month: ScoreMonth, deadline: datetime.datetime, by: User | 
             month, "publish", by=by, objection_deadline=deadline, published_at=timezone.now()
         )
         clerks = User.objects.filter(
-            role=User.Role.STAFF, is_active=True, department__is_active=True
+            role=User.Role.STAFF,
+            is_active=True,
+            department__is_active=True,
+            department__hall=month.hall_id,
         )
         message = _(
             "The window assessment of %(month)s is published: check your lines and object "
@@ -384,7 +403,10 @@ def objection_file(
             "entry": f"{format_score(entry.points)} {entry.reason[:40]}",
             "text": objection.text[:200],
         }
-        scorers = User.objects.filter(role=User.Role.SCORER, is_active=True)
+        # the month's hall's scorers (an administrator of no hall is every hall's)
+        scorers = User.objects.filter(role=User.Role.SCORER, is_active=True).filter(
+            Q(hall=month.hall_id) | Q(is_superuser=True, hall__isnull=True)
+        )
         _notify(
             scorers,
             kind=ScoreNotice.Kind.OBJECTION,
@@ -433,31 +455,48 @@ def notice_open(*, notice: ScoreNotice) -> None:
     ScoreNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def notice_read(*, notice: ScoreNotice) -> None:
+    """Mark one notice of the assessment read without opening its month."""
+    ScoreNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notice_read_all(*, user: User) -> int:
+    return user.score_notices.unread().update(read_at=timezone.now())
+
+
 # --- hall inspections ------------------------------------------------------------------
 
 GOOD = "总体情况良好。"
 
 
-def checklist_default() -> list[str]:
-    """The topics a new round checks: those of the latest round, else the standard list."""
-    latest = InspectionRound.objects.order_by("-date", "-pk").first()
+def checklist_default(*, hall: int | None = None) -> list[str]:
+    """The topics a new round checks: those of the hall's latest round (the default
+    hall's if None), else the standard list."""
+    hall = hall or default_hall()
+    latest = InspectionRound.objects.filter(hall_id=hall).order_by("-date", "-pk").first()
     topics = latest.topics if latest else []
     return topics or list(DEFAULT_CHECKLIST)
 
 
 def inspection_round_create(
-    *, date: datetime.date, inspector: str, topics: list[str] | None = None
+    *, date: datetime.date, inspector: str, hall: int | None = None, topics: list[str] | None = None
 ) -> InspectionRound:
-    """A round with one line per topic, each 'overall good' until told otherwise."""
+    """A round of the hall (`hall`: its pk, the default hall if None) with one line
+    per topic, each 'overall good' until told otherwise."""
+    hall = hall or default_hall()
     if topics is None:
-        topics = checklist_default()
+        topics = checklist_default(hall=hall)
     with transaction.atomic():
-        month = ScoreMonth.objects.select_for_update().filter(month=first_of_month(date)).first()
+        month = (
+            ScoreMonth.objects.select_for_update()
+            .filter(hall_id=hall, month=first_of_month(date))
+            .first()
+        )
         if month is not None and month.is_frozen:
             raise ScoringError(
                 _("%(month)s is frozen: its inspections no longer change.") % {"month": month.label}
             )
-        round_ = InspectionRound.objects.create(date=date, inspector=inspector)
+        round_ = InspectionRound.objects.create(hall_id=hall, date=date, inspector=inspector)
         InspectionItem.objects.bulk_create(
             InspectionItem(round=round_, position=n, topic=topic, finding=GOOD)
             for n, topic in enumerate(topics, start=1)
@@ -514,7 +553,7 @@ def finding_confirm(*, item: InspectionItem, by) -> ScoreEntry:
     """The scorer turns an inspection finding into a deduction of the round's month."""
     if not item.department_id or item.proposed_points is None:
         raise ScoringError(_("This finding proposes no deduction."))
-    month = month_open(month=item.round.date)
+    month = month_open(month=item.round.date, hall=item.round.hall_id)
     with transaction.atomic():
         transition(item, "confirm", by=by)
         entry = entry_add(

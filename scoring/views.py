@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import require_role
-from departments.models import User
+from departments.models import Hall, User
 from lib.forms import RecordsVersionForm
 from lib.text import parse_number
 from scoring import charts, excel, services
@@ -37,7 +37,7 @@ from scoring.forms import (
     RoundForm,
     UploadForm,
 )
-from scoring.models import InspectionRound, Objection, ScoreMonth, WindowScore
+from scoring.models import InspectionRound, Objection, ScoreEntry, ScoreMonth, WindowScore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,13 +56,21 @@ def month_list(request):
     if request.method == "POST":
         require_role(request.user, User.Role.SCORER)
         if form.is_valid():
-            month = services.month_open(month=form.cleaned_data["month"])
+            month = services.month_open(
+                month=form.cleaned_data["month"], hall=request.user.working_hall_id
+            )
             return redirect("scoring:month_detail", pk=month.pk)
     notices = request.user.score_notices.select_related("month")[:20]
     return render(
         request,
         "scoring/month_list.html",
-        {"months": ScoreMonth.objects.all(), "form": form, "notices": notices},
+        {
+            "months": ScoreMonth.objects.visible_to(request.user).select_related("hall"),
+            # an administrator of a province sees every hall's months: say whose
+            "several_halls": request.user.is_superuser and Hall.objects.count() > 1,
+            "form": form,
+            "notices": notices,
+        },
     )
 
 
@@ -76,14 +84,15 @@ def _month_page(request, month: ScoreMonth, **forms):
     (with `objection_for` / `answer_for`, the line it belongs to) and shown with its
     errors and the text the user typed."""
     user = request.user
-    lines = WindowScore.objects.for_month(month.month).table()
+    lines = month.lines().table()
     every = month.sees_every_line(user)
     if not every:
         lines = [line for line in lines if line.department_id == user.department_id]
-    entries = month.entries.select_related("department", "recorded_by", "corrects__month")
+    entries = month.entries.visible_to(user).select_related(
+        "department", "recorded_by", "corrects__month"
+    )
     objections = month.objections.select_related("department", "filed_by", "answered_by", "entry")
     if user.is_department_staff:
-        entries = entries.filter(department=user.department)
         objections = objections.filter(department=user.department)
     context = {
         "month": month,
@@ -350,10 +359,12 @@ def month_upload(request, pk: int):
         messages.error(request, _("The file is larger than 2 MB."))
         return redirect("scoring:month_detail", pk=month.pk)
     try:
-        rows = excel.read_month(upload.read())
+        rows = excel.read_month(upload.read(), hall=month.hall_id)
+        # Ties keep the sheet's order, as they do for a printed table.
         _lines, replaced = services.month_record_totals(
             month=month, rows=[(r.department, r.deduction, r.bonus) for r in rows], by=request.user,
             reason=_("Monthly totals uploaded from %(name)s") % {"name": upload.name[:100]},
+            keep_order=True,
         )  # fmt: skip
     except excel.UploadError as exc:
         for error in exc.errors[:50]:
@@ -383,19 +394,47 @@ def month_xlsx(request, pk: int):
     return _xlsx(excel.month_workbook(month), f"{month.label}窗口考核结果.xlsx")
 
 
+@require_safe
+@login_required
+def month_template(request, pk: int):
+    """The month's table to fill in and upload: its departments, nobody's scores."""
+    month = get_month_for_user(request, pk)
+    return _xlsx(excel.template_workbook(month), f"{month.label}窗口考核填报表.xlsx")
+
+
+@require_safe
+@login_required
+def month_ledger_xlsx(request, pk: int):
+    """The month's ledger entries as the month page lists them for the user."""
+    month = get_month_for_user(request, pk)
+    user = request.user
+    entries = (
+        ScoreEntry.objects.for_month(month)
+        .visible_to(user)
+        .select_related("department", "recorded_by", "corrects__month")
+    )
+    department = user.department if user.is_department_staff else None
+    return _xlsx(
+        excel.ledger_workbook(month, list(entries), department),
+        f"{month.label}窗口考核记录.xlsx",
+    )
+
+
 @login_required
 def department_year(request, pk: int, year: int):
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise Http404  # a year a date cannot hold has no scores either
     department = get_department_for_user(request, pk)
     user = request.user
-    months = ScoreMonth.objects.filter(month__year=year)
+    months = ScoreMonth.objects.filter(hall_id=department.hall_id, month__year=year)
     if user.is_department_staff and user.department_id != department.pk:
         months = months.exclude(status=ScoreMonth.Status.OPEN)
     visible = set(months.values_list("month", flat=True))
     lines = [
         line
-        for line in WindowScore.objects.filter(month__in=visible).ranked()
+        for line in WindowScore.objects.filter(month__in=visible)
+        .in_hall(department.hall_id)
+        .ranked()
         if line.department_id == department.pk
     ]
     if request.GET.get("format") == "xlsx":
@@ -420,22 +459,38 @@ def notice_open(request, pk: int):
     return redirect("scoring:month_detail", pk=notice.month_id)
 
 
+@require_POST
+@login_required
+def notice_read(request, pk: int):
+    """Mark a notice of the assessment read, back to the list it was read on (`next`,
+    the user's notices page or the assessment's)."""
+    services.notice_read(notice=get_notice_for_user(request, pk))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("scoring:month_list")
+
+
 # --- hall inspections ------------------------------------------------------------------
 
 
 @login_required
 def inspection_list(request):
     require_inspector(request)
-    initial = {"date": timezone.localdate(), "topics": "\n".join(services.checklist_default())}
+    hall = request.user.working_hall_id
+    topics = services.checklist_default(hall=hall)
+    initial = {"date": timezone.localdate(), "topics": "\n".join(topics)}
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.inspection_round_create(**form.cleaned_data)
+            round_ = services.inspection_round_create(hall=hall, **form.cleaned_data)
         except services.WorkflowError as exc:
             form.add_error("date", str(exc))
         else:
             return redirect("scoring:inspection_detail", pk=round_.pk)
-    rounds = InspectionRound.objects.all()[:50]
+    rounds = InspectionRound.objects.visible_to(request.user)[:50]
     return render(request, "scoring/inspection_list.html", {"rounds": rounds, "form": form})
 
 
@@ -445,7 +500,9 @@ def inspection_detail(request, pk: int):
     # round_save_findings with what was typed kept.
     round_ = get_round_for_user(request, pk)
     formset = FindingFormSet(
-        request.POST or None, queryset=round_.items.select_related("department")
+        request.POST or None,
+        queryset=round_.items.select_related("department"),
+        form_kwargs={"hall": round_.hall_id},
     )
     version = RecordsVersionForm(request.POST or None, initial={"version": round_.version})
     if request.method == "POST" and formset.is_valid() and version.is_valid():

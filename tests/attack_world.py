@@ -71,6 +71,27 @@ def project_routes() -> list[Route]:
     return found
 
 
+# A bulletin of a series of its own, for the import pages (bulletin/views/imports.py).
+IMPORT_TEXT = (
+    "矩阵测试简报\n2024年第1期\n某市政务服务中心\n2024年5月6日\n一、工作概况\n本周运行平稳。\n"
+)
+
+
+def import_upload(text: str = IMPORT_TEXT) -> dict:
+    """The upload's POST: the file, read into the preview (nothing saved)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("bulletin.txt", text.encode("utf-8"))}
+
+
+def import_draft(text: str = IMPORT_TEXT) -> dict:
+    """The preview's POST: the text as the preview signed it."""
+    from bulletin.forms import ImportDraftForm
+    from bulletin.importing import Source
+
+    return {"draft": ImportDraftForm.sign(Source("bulletin.txt", text, False))}
+
+
 def fill(route: str, values: dict[str, object]) -> str:
     """The route with its <converter:name> parts replaced: /issues/7/approve/."""
     import re

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from departments.models import Department, User
+from departments.models import Department, Hall, User
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,12 @@ def other_department(db):
 
 
 def make_user(username: str, role: str, department=None, **extra) -> User:
+    """A user; an editor, approver or scorer works for the default hall unless told,
+    department staff for their department's."""
+    if role == User.Role.STAFF and department is not None:
+        extra.setdefault("hall", department.hall)
+    elif not extra.get("is_superuser"):
+        extra.setdefault("hall", Hall.objects.default())
     user = User(username=username, role=role, department=department, **extra)
     user.set_password("pw")
     user.save()

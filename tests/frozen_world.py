@@ -1,6 +1,6 @@
 """A world with an ISSUED issue and a FROZEN score month, both reached through the real
 services (so their transition rows exist), and a snapshot of every row of those frozen
-things plus the bytes of the issue's stored PDF.
+things plus the bytes of the issue's stored PDF and Word file.
 
 The issue is 窗口工作周报 2023年第38期（总第458期）, the number of demo/seeds/2023-38.txt,
 so an import of that file collides with it; the month is August 2023, the month whose
@@ -19,9 +19,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bulletin import services
+from bulletin.adoption import printing as adoption_printing
+from bulletin.adoption import services as adoption
 from bulletin.models import (
+    AdoptionLine,
+    AdoptionMonth,
+    AdoptionMonthTransition,
+    AdoptionRules,
+    Instruction,
     Issue,
     IssueTransition,
+    JointCredit,
     LeaderVisit,
     Notice,
     RecipientGroup,
@@ -65,6 +73,7 @@ SECTION_KEYS = (
     "visits_section",
     "inspection_section",
     "attachment_section",
+    "report_section",
 )
 SUBMISSION_KEYS = ("accepted_a", "accepted_b", "draft", "not_used")
 ENTRY_KEYS = ("entry_minus", "entry_bonus", "entry_b")
@@ -77,7 +86,7 @@ def build_frozen_world() -> World:
     w = World()
     a = Department.objects.create(name="交通运输厅", display_order=10)
     b = Department.objects.create(name="水利厅", display_order=20)
-    w.obj.update(department=a, other_department=b)
+    w.obj.update(department=a, other_department=b, hall=a.hall)
     w.users = {
         "clerk": make_user("clerk", "staff", a),
         "other_clerk": make_user("other_clerk", "staff", b),
@@ -88,6 +97,7 @@ def build_frozen_world() -> World:
     }
     u = w.users
     now = timezone.now()
+    reporting = _published_reporting(w)
 
     # --- the month: ledger, table, an inspection, publication, an objection, freeze -----
     month = scoring.month_open(month=FROZEN_MONTH)
@@ -195,6 +205,9 @@ def build_frozen_world() -> World:
     services.issue_link_round(issue=issue, round_=round_, by=editor)
     services.section_generate(section=inspection, by=editor)
     attachment = services.section_attach_scores(issue=issue, by=editor, month=month)
+    report_section = adoption.issue_attach_report(
+        issue=issue, by=editor, month=reporting["reporting_month"]
+    )
 
     services.issue_start_editing(issue=issue, by=editor)
     services.issue_send_to_review(issue=issue, by=editor, comment="请审核。")
@@ -204,6 +217,7 @@ def build_frozen_world() -> World:
     services.issue_pdf(issue=issue)  # stores it unless the task already did
     issue.refresh_from_db()
     assert issue.status == Issue.Status.ISSUED and issue.pdf_sha256
+    assert issue.docx_sha256  # made when it was issued
     month.refresh_from_db()
     assert month.status == ScoreMonth.Status.FROZEN
 
@@ -234,6 +248,7 @@ def build_frozen_world() -> World:
             "visit_a": visit_a, "visit_b": visit_b, "entry_minus": entry_minus,
             "entry_bonus": entry_bonus, "entry_b": entry_b, "objection": objection,
             "round": round_, "finding_proposed": dress, "finding_good": good,
+            "report_section": report_section,
         }.items()
     }  # fmt: skip
     w.obj.update(
@@ -241,9 +256,63 @@ def build_frozen_world() -> World:
         clerk_user=u["clerk"], notice_a=notices[u["clerk"].pk],
         score_notice=ScoreNotice.objects.filter(user=u["clerk"]).first(),
         notice_b=notices[u["other_clerk"].pk], pdf_name=issue.pdf.name,
-        pdf_sha256=issue.pdf_sha256, **current, **records, **opened,
+        pdf_sha256=issue.pdf_sha256, docx_name=issue.docx.name, **current, **records, **opened,
+        **reporting,
     )  # fmt: skip
     return w
+
+
+def _published_reporting(w: World) -> dict:
+    """August 2023's 信息报送采用情况通报, published (frozen) with its PDF stored: a 专报
+    issued on 18 August with an item of department A, joint with B, a 批示 on it, and
+    a call nobody answered, whose proposed window deductions the scorer dismissed."""
+    a, b = w.obj["department"], w.obj["other_department"]
+    editor = w.users["editor"]
+    rules = adoption.rules_save(
+        hall=a.hall_id, by=editor, effective_from=datetime.date(2023, 1, 1),
+        values={"item_points": Decimal(2), "lead_points": Decimal(3),
+                "window_deduction": Decimal(2)},
+    )  # fmt: skip
+    special = make_series("政务信息专报", hall=a.hall, default_send_to="省级相关部门（单位）。")
+    rules.special_series.set([special])
+    issue = Issue.objects.create(
+        series=special, year=2023, number=1, total_number=1, status=Issue.Status.ISSUED,
+        issue_date=datetime.date(2023, 8, 18),
+    )  # fmt: skip
+    deadline = timezone.make_aware(datetime.datetime(2023, 8, 15, 17))
+    called = Section.objects.create(
+        issue=issue, position=1, title="专报信息", call_deadline=deadline
+    )
+    Section.objects.create(issue=issue, position=2, title="创新举措", call_deadline=deadline)
+    item = Submission.objects.create(
+        section=called, department=a, headline="交通运输厅推行“一件事”打包办。", body="正文。",
+        sent_headline="交通运输厅推行“一件事”打包办。", sent_body="正文。",
+        status=Submission.Status.ACCEPTED, position=1,
+    )  # fmt: skip
+    adoption.joint_set(submission=item, by=editor, departments=[b])
+    instruction = adoption.instruction_record(
+        submission=item, by=editor, level="provincial", leader="张三副省长",
+        date=datetime.date(2023, 8, 21), text="此做法很好，请推广。",
+    )  # fmt: skip
+    month = adoption.month_open(hall=a.hall_id, month=FROZEN_MONTH)
+    adoption.month_publish(month=month, by=editor)
+    for proposal in month.proposals.all():
+        adoption.proposal_dismiss(proposal=proposal, by=w.users["scorer"])
+    month.refresh_from_db()
+    adoption_printing.report_pdf(month=month)
+    month.refresh_from_db()
+    assert month.is_frozen and month.pdf_sha256
+    return {
+        "reporting_rules": rules,
+        "reporting_month": month,
+        "reporting_line": month.lines.get(department=a),
+        "reporting_item": item,
+        "reporting_joint": item.joint_credits.get(),
+        "reporting_instruction": instruction,
+        "reporting_proposal": month.proposals.get(department=a),
+        "reporting_transition": month.transitions.get(),
+        "reporting_pdf_name": month.pdf.name,
+    }
 
 
 def _open_things(w: World, series: Series) -> dict:
@@ -316,11 +385,13 @@ def snapshot(w: World) -> dict[str, object]:
     findings = InspectionItem.objects.filter(round__in=rounds)
     path = Path(settings.MEDIA_ROOT) / w.obj["pdf_name"]
     data = path.read_bytes() if path.is_file() else None
+    docx = Path(settings.MEDIA_ROOT) / w.obj["docx_name"]
     return {
         "issue": _rows(Issue.objects.filter(pk=issue_id)),
-        # The masthead of the issued bulletin prints these two.
+        # The masthead of the issued bulletin prints these two, and its 附件 the tables
+        # of the series' hall.
         "series": list(
-            Series.objects.filter(pk=w.obj["series"].pk).values("title", "issuing_body")
+            Series.objects.filter(pk=w.obj["series"].pk).values("title", "issuing_body", "hall")
         ),
         "sections": _rows(Section.objects.filter(issue_id=issue_id)),
         "section_versions": _rows(SectionVersion.objects.filter(section__issue_id=issue_id)),
@@ -343,6 +414,32 @@ def snapshot(w: World) -> dict[str, object]:
         "finding_transitions": _rows(FindingTransition.objects.filter(finding__in=findings)),
         "pdf_sha256": hashlib.sha256(data).hexdigest() if data is not None else None,
         "pdf_bytes": data,
+        "docx_bytes": docx.read_bytes() if docx.is_file() else None,
+        **_reporting_snapshot(w),
+    }
+
+
+def _reporting_snapshot(w: World) -> dict[str, object]:
+    """The published month of information reporting: the month, its lines and record,
+    the rule versions in force up to it, the 批示 dated in it and the joint departments
+    of the items it counted, and its stored PDF."""
+    in_month = Q(month__month=FROZEN_MONTH)
+    issued = Q(submission__section__issue__status=Issue.Status.ISSUED) & Q(
+        submission__section__issue__issue_date__range=(FROZEN_MONTH, MONTH_END)
+    )
+    rules = AdoptionRules.objects.filter(effective_from__lte=FROZEN_MONTH)
+    report = Path(settings.MEDIA_ROOT) / w.obj["reporting_pdf_name"]
+    return {
+        "reporting_month": _rows(AdoptionMonth.objects.filter(month=FROZEN_MONTH)),
+        "reporting_lines": _rows(AdoptionLine.objects.filter(in_month)),
+        "reporting_transitions": _rows(AdoptionMonthTransition.objects.filter(in_month)),
+        "reporting_rules": _rows(rules),
+        "reporting_special_series": sorted(
+            rules.values_list("pk", "special_series", "special_series__title")
+        ),
+        "instructions": _rows(Instruction.objects.filter(date__range=(FROZEN_MONTH, MONTH_END))),
+        "joint_credits": _rows(JointCredit.objects.filter(issued)),
+        "reporting_pdf": report.read_bytes() if report.is_file() else None,
     }
 
 
@@ -353,8 +450,8 @@ def differences(before: dict, after: dict) -> str:
         old, new = before[key], after.get(key)
         if old == new:
             continue
-        if key == "pdf_bytes":
-            lines.append(f"pdf_bytes: {len(old or b'')} -> {len(new or b'')} bytes")
+        if key in ("pdf_bytes", "docx_bytes"):
+            lines.append(f"{key}: {len(old or b'')} -> {len(new or b'')} bytes")
             continue
         if isinstance(old, list):
             old_by_pk = {row.get("id", i): row for i, row in enumerate(old)}

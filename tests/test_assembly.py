@@ -207,3 +207,9 @@ def test_earlier_texts_of_a_section_are_kept_and_shown(client, editor, issue):
     assert list(section.versions.values_list("body", flat=True)) == ["二稿。", "初稿。"]
     page = client.get(url).content.decode()
     assert "初稿。" in page and "二稿。" in page
+    # The current text heads the list, labelled, with who saved it; each earlier one
+    # says who changed it.
+    history = page[page.index("稿件版本") :]
+    assert history.index("当前稿") < history.index("三稿。") < history.index("二稿。")
+    assert history.index("二稿。") < history.index("初稿。")
+    assert history.count(f"{editor}于") == 2

@@ -11,8 +11,9 @@ from django.test import Client
 from departments.models import User
 from tests.attack_world import build_world, fill, project_routes
 
-# /health/ is for monitoring and load balancers: no login, no data (tests/test_health.py).
-PUBLIC = {"login", "health"}
+# /health/ is for monitoring and load balancers: no login, no data (tests/test_health.py);
+# /favicon.ico is the shipped icon, which browsers ask for before anyone signs in.
+PUBLIC = {"login", "health", "favicon"}
 EVIL = ["https://evil.example", "//evil.example/x", "/\\evil.example", "https:evil.example",
         "javascript:alert(1)", "\\\\evil.example"]  # fmt: skip
 

@@ -13,7 +13,17 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.attack_world import build_world, client_for, db_state, fill, project_routes, xlsx
+from tests.adoption_world import add_adoption
+from tests.attack_world import (
+    build_world,
+    client_for,
+    db_state,
+    fill,
+    import_draft,
+    import_upload,
+    project_routes,
+    xlsx,
+)
 
 FUTURE = (datetime.date.today() + datetime.timedelta(days=30)).strftime("%Y-%m-%dT10:00")
 
@@ -52,6 +62,9 @@ TABLE = {
         True,
     ),
     "bulletin:issue_detail": ("editor", {"pk": "issue"}, {}, False),
+    # the upload shows the preview (nothing saved); the import saves the issue
+    "bulletin:import_upload": ("editor", {}, lambda w: import_upload(), False),
+    "bulletin:import_save": ("editor", {}, lambda w: import_draft(), True),
     "bulletin:review_queue": ("editor", {"pk": "issue"}, {}, False),
     "bulletin:issue_start_editing": ("editor", {"pk": "issue"}, {}, True),
     # the world's issue holds a submitted item: the control is refused with a message
@@ -151,6 +164,7 @@ TABLE = {
     "scoring:month_caps": ("scorer", {"pk": "month"}, {"total_cap": "110"}, True),
     "scoring:month_delete": ("scorer", {"pk": "empty"}, {}, True),
     "scoring:notice_open": ("clerk", {"pk": "score_notice"}, {}, True),
+    "scoring:notice_read": ("clerk", {"pk": "score_notice"}, {}, True),
     "scoring:month_publish": ("scorer", {"pk": "month"}, {"deadline": FUTURE}, True),
     "scoring:month_freeze": ("scorer", {"pk": "published"}, {"confirm": "1"}, True),
     "scoring:objection_file": (
@@ -176,10 +190,35 @@ TABLE = {
     ),
     "scoring:finding_decide": ("scorer", {"pk": "finding"}, {"decision": "dismiss"}, True),
     "bulletin:issue_pdf_retry": ("editor", {"pk": "issue"}, {}, True),
+    # 信息报送考核 (the objects of tests/adoption_world.add_adoption)
+    "adoption:index": ("editor", {}, {"month": "2024-05"}, True),
+    "adoption:publish": ("editor", {"pk": "adoption_open"}, {}, True),
+    "adoption:joint": ("editor", {"pk": "open_item"}, {"departments": []}, True),
+    "adoption:instruction_add": (
+        "editor", {"pk": "open_item"},
+        {"level": "provincial", "leader": "张三副省长", "date": "2023-12-23", "text": "很好。"}, True,
+    ),
+    "adoption:instruction_delete": ("editor", {"pk": "instruction"}, {}, True),
+    "adoption:proposal_decide": ("scorer", {"pk": "proposal"}, {"decision": "dismiss"}, True),
+    "adoption:rules": (
+        "editor", {},
+        {"effective_from": "2025-01", "item_points": "4", "lead_points": "3",
+         "special_points": "5", "department_bonus": "5", "provincial_bonus": "10",
+         "missed_penalty": "0"},
+        True,
+    ),
+    "adoption:attach": (
+        "editor", {"pk": "issue"}, lambda w: {"month": w.obj["adoption_published"].pk}, True,
+    ),
 }  # fmt: skip
 
 # Patterns that answer a POST with 405 whatever the data: nothing to protect.
-GET_ONLY = {"bulletin:issue_pdf", "health"}
+GET_ONLY = {
+    "bulletin:issue_pdf", "bulletin:issue_docx", "health", "favicon", "scoring:month_template",
+    "scoring:month_ledger_xlsx",
+    "adoption:month", "adoption:pdf", "adoption:xlsx", "adoption:period", "adoption:department",
+    "adoption:item",
+}  # fmt: skip
 
 
 def _request(w, name: str):
@@ -194,6 +233,8 @@ def _request(w, name: str):
 def test_post_without_csrf_token_is_refused_and_changes_nothing(db, settings, tmp_path, name):
     settings.MEDIA_ROOT = tmp_path
     w = build_world()
+    if name.startswith("adoption:"):
+        add_adoption(w)
     role, url, data, changes = _request(w, name)
     attacker = client_for(w, role, enforce_csrf_checks=True)
     before = db_state()
@@ -245,5 +286,5 @@ def test_every_pattern_that_accepts_post_is_in_the_csrf_table(db):
 def test_get_only_patterns_refuse_post(db, name):
     w = build_world()
     route = next(r for r in project_routes() if r.name == name)
-    url = fill(route.route, {"pk": w.obj["issue"].pk})
+    url = fill(route.route, {"pk": w.obj["issue"].pk, "year": 2024})
     assert client_for(w, "editor", enforce_csrf_checks=False).post(url).status_code == 405

@@ -29,6 +29,7 @@ OTHERS = [
     ("bulletin:visit_edit", "other_visit"),
     ("bulletin:notice_open", "other_notice"),
     ("scoring:notice_open", "other_score_notice"),
+    ("scoring:notice_read", "other_score_notice"),
     ("scoring:entry_edit", "other_entry"),
     # issues and their sections before they are issued: not there for departments
     ("bulletin:issue_detail", "issue"),

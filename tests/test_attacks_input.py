@@ -369,8 +369,10 @@ INLINE = {
 
 
 def _form(response, name: str):
-    if name == "edited":  # the section's own form among the assembly page's rows
-        return next(form for _, _, form in response.context["rows"] if form.is_bound)
+    if name == "edited":  # the selected section's form on the assembly page
+        form = response.context["form"]
+        assert form.is_bound
+        return form
     return response.context[name]
 
 
@@ -560,6 +562,7 @@ def project_forms() -> list[tuple[str, type, int]]:
     root = Path(settings.BASE_DIR)
     modules = ["lib.forms", "departments.forms", "scoring.forms"]
     modules += [f"bulletin.{path.stem}" for path in sorted((root / "bulletin").glob("forms*.py"))]
+    modules += ["bulletin.adoption.forms"]
     found = []
     for module_name in modules:
         for attr, obj in vars(importlib.import_module(module_name)).items():

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bulletin.models import Issue, Section, Submission
-from departments.models import User
+from departments.models import Hall, User
 from scoring.models import WindowScore
 from tests.factories import make_issue, make_section, make_series, make_submission
 
@@ -107,7 +107,7 @@ def test_department_staff_without_department_is_refused(db):
 
 
 def test_editor_needs_no_department(db):
-    assert User.objects.create(username="ed", role=User.Role.EDITOR).pk
+    assert User.objects.create(username="ed", role=User.Role.EDITOR, hall=Hall.objects.default()).pk
 
 
 def test_kinds_in_the_constraint_match_the_choices():

@@ -42,11 +42,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command, get_commands
 from django.forms.models import modelform_factory
 from django.test import Client, RequestFactory, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bulletin import services
 from departments.models import Department
-from tests.attack_world import fill, project_routes, xlsx
+from tests.attack_world import fill, import_draft, import_upload, project_routes, xlsx
 from tests.frozen_world import (
     ENTRY_KEYS,
     FINDING_KEYS,
@@ -233,6 +233,14 @@ ROUTES: dict[str, Way] = {
         },
     ),
     "bulletin:issue_detail": way(EDITOR, {}, ISSUE),
+    # the web import: the preview saves nothing; importing the issued issue again, or a
+    # bulletin whose score table is the frozen month, is refused (section 3)
+    "bulletin:import_upload": way(EDITOR, lambda w, t: import_upload(_seed_text())),
+    "bulletin:import_save": way(
+        EDITOR,
+        same_issue=lambda w, t: import_draft(_seed_text(ONE_WORD)),
+        frozen_month=lambda w, t: import_draft(_seed_text(OTHER_NUMBER)),
+    ),
     "bulletin:issue_pdf_retry": way(EDITOR, {}, ISSUE),
     "bulletin:review_queue": way(EDITOR, {}, ISSUE),
     "bulletin:issue_start_editing": way(EDITOR, {}, ISSUE),
@@ -373,6 +381,7 @@ ROUTES: dict[str, Way] = {
         reject={"upheld": "0", "answer": "维持。"},
     ),
     "scoring:notice_open": way(CLERK, {}, ("score_notice",)),
+    "scoring:notice_read": way(CLERK, {}, ("score_notice",)),
     "scoring:month_upload": way(
         SCORER, lambda w, t: {"file": SimpleUploadedFile("8月.xlsx", upload_table())}, ("month",)
     ),
@@ -392,8 +401,50 @@ ROUTES["scoring:department_year"] = Way(
     SCORER, {"": lambda w, t: {}}, ("department",), (("year", FROZEN_MONTH.year),)
 )
 
+# 信息报送考核: the published month of tests/frozen_world._published_reporting.
+REPORT_RULES = {
+    "item_points": "9", "lead_points": "3", "special_points": "5", "department_bonus": "5",
+    "provincial_bonus": "10", "missed_penalty": "0",
+}  # fmt: skip
+ROUTES.update(
+    {
+        "adoption:index": way(EDITOR, {"month": "2023-08"}),
+        "adoption:publish": way(EDITOR, {}, ("reporting_month",)),
+        "adoption:joint": way(
+            EDITOR,
+            targets=("reporting_item",),
+            none={"departments": []},
+            other=lambda w, t: {"departments": [w.obj["other_department"].pk]},
+        ),
+        "adoption:instruction_add": way(
+            EDITOR,
+            {"level": "department", "leader": "李四厅长", "date": "2023-08-25", "text": "很好。"},
+            ("reporting_item",),
+        ),
+        "adoption:instruction_delete": way(EDITOR, {}, ("reporting_instruction",)),
+        "adoption:proposal_decide": way(
+            SCORER,
+            targets=("reporting_proposal",),
+            confirm={"decision": "confirm"},
+            dismiss={"decision": "dismiss"},
+        ),
+        # a version from the published month, and one over the version it counted with
+        "adoption:rules": way(
+            EDITOR,
+            into={**REPORT_RULES, "effective_from": "2023-08"},
+            over={**REPORT_RULES, "effective_from": "2023-01"},
+        ),
+        "adoption:attach": way(EDITOR, lambda w, t: {"month": w.obj["reporting_month"].pk}, ISSUE),
+    }
+)
+
 # Patterns that answer every POST with 405 (require_GET / require_safe).
-GET_ONLY = {"bulletin:issue_pdf", "health"}
+GET_ONLY = {
+    "bulletin:issue_pdf", "bulletin:issue_docx", "health", "favicon", "scoring:month_template",
+    "scoring:month_ledger_xlsx",
+    "adoption:month", "adoption:pdf", "adoption:xlsx", "adoption:period", "adoption:department",
+    "adoption:item",
+}  # fmt: skip
 
 
 def _persona(w, persona: str, target) -> str:
@@ -458,6 +509,9 @@ def test_every_route_that_accepts_post_is_in_the_table(frozen):
 # title and issuing body are frozen (the issued masthead prints them), its defaults for
 # the next issue are not: its change form shows those two read-only.
 ADMIN_OBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
+    # The hall of the frozen series, month and departments (its name is not copied into
+    # a frozen row: the printed table's title is the section's own).
+    "departments.hall": (("hall",), None),
     "departments.department": (("department",), None),
     "departments.user": (("clerk_user",), None),
     "bulletin.recipientgroup": (("group",), None),
@@ -483,17 +537,30 @@ ADMIN_OBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
     "scoring.scoremonthtransition": (("month_transition",), ("comment", "改过。")),
     "scoring.objectiontransition": (("objection_transition",), ("comment", "改过。")),
     "scoring.findingtransition": (("finding_transition",), ("comment", "改过。")),
+    # the published month of information reporting, what it counted and was counted with
+    "bulletin.adoptionrules": (("reporting_rules",), ("item_points", "9")),
+    "bulletin.adoptionmonth": (("reporting_month",), ("summary", "改过。")),
+    "bulletin.adoptionline": (("reporting_line",), ("points", "99")),
+    "bulletin.instruction": (("reporting_instruction",), ("text", "改过。")),
+    "bulletin.jointcredit": (("reporting_joint",), ("department", "1")),
+    "bulletin.adoptionmonthtransition": (("reporting_transition",), ("comment", "改过。")),
 }
 # Registered models with no frozen rows: a notice records who was told and who opened the
 # PDF (it changes when they do), a notice of the assessment who was told and who read it;
-# opening balances belong to a series' years, not an issue. A PdfRender row records how a
+# opening balances belong to a series' years, not an issue, and so does its inspection
+# checklist (a round copies its points when it starts). A PdfRender row records how a
 # rendering went, not what the issue says.
 NOT_FROZEN = {
+    "bulletin.inspectionpoint",
     "bulletin.notice",
     "scoring.scorenotice",
     "bulletin.statisticopening",
     "departments.loginfailure",
     "bulletin.pdfrender",
+    # a published month's proposed window deductions are decided afterwards (scoring's
+    # ledger, frozen or not, holds what was confirmed)
+    "bulletin.adoptionproposal",
+    "bulletin.proposaltransition",
 }
 REFERENCED = {label for label, (_, change) in ADMIN_OBJECTS.items() if change is None}
 
@@ -513,6 +580,8 @@ def _admin_add_data(w) -> dict[str, dict]:
         "scoring.scoreentry": {"month": month, "department": a, "date": "2023-08-20",
                                "points": "-1", "reason": "脱岗。"},
         "scoring.inspectionround": {"date": "2023-08-28", "inspector": "赵六"},
+        "bulletin.adoptionrules": {"hall": w.obj["hall"].pk, "effective_from": "2023-08-01",
+                                   **REPORT_RULES},
         "scoring.inspectionitem": {"round": w.obj["round"].pk, "position": 9,
                                    "topic": "纪律秩序", "finding": "交通运输厅窗口1人脱岗。",
                                    "department": a, "proposed_points": "-1"},
@@ -520,6 +589,7 @@ def _admin_add_data(w) -> dict[str, dict]:
 
 
 ADD_MODELS = (
+    "bulletin.adoptionrules",
     "bulletin.section",
     "bulletin.statistic",
     "bulletin.leadervisit",
@@ -686,6 +756,14 @@ def test_every_registered_model_of_the_project_is_covered(frozen):
 SEED_NUMBER_LINE = f"{YEAR} 年第 {NUMBER} 期（总第 458 期）"
 
 
+def _seed_text(*replacements: tuple[str, str]) -> str:
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 def _bulletin(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
     text = SEED.read_text(encoding="utf-8")
     for old, new in replacements:
@@ -715,10 +793,31 @@ def test_import_over_frozen_things_is_refused(frozen, tmp_path, case):
     before = snapshot(frozen)
     stderr = io.StringIO()
     args = ["import_bulletin", *(["--replace"] if replace else []), str(path)]
-    with pytest.raises(CommandError, match="not imported; nothing of them was saved"):
+    # The command speaks the UI's language; its English msgids are matched here.
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="not imported; nothing of them was saved"),
+    ):
         call_command(*args, stdout=io.StringIO(), stderr=stderr)
     assert reason in stderr.getvalue(), stderr.getvalue()
     assert_unchanged(frozen, before)
+
+
+@pytest.mark.parametrize(
+    ("replacement", "reason"),
+    [(ONE_WORD, "already exists"), (OTHER_NUMBER, "are frozen")],
+    ids=["same-issue", "frozen-month-other-number"],
+)
+def test_web_import_over_frozen_things_is_refused_with_its_reason(frozen, replacement, reason):
+    """The editors' import (bulletin/views/imports.py) has no way to replace an issue: the
+    issued one is refused, so is a table of the frozen month; the preview says why."""
+    client = login(frozen, "editor")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    before = snapshot(frozen)
+    response = client.post("/issues/import/save/", import_draft(_seed_text(replacement)))
+    assert_unchanged(frozen, before)
+    assert response.status_code == 200
+    assert reason in response.content.decode()
 
 
 def test_import_replacing_an_open_issue_keeps_the_frozen_round(frozen, tmp_path):
@@ -774,6 +873,9 @@ COMMANDS = {
     "cleanup_tmp --older-than-minutes 0",
     # the task worker once over what is queued (a render of the issued issue among it)
     "worker --batch --no-startup-delay --no-reload",
+    # the published month's table printed, and written as .xlsx and as its stored PDF
+    "adoption_report --year 2023 --month 8",
+    "adoption_report --year 2023 --month 8 -o",
 }
 
 
@@ -816,6 +918,11 @@ def test_command_leaves_frozen_things_unchanged(frozen, tmp_path, case):
         ):
             call_command(*case.split(), stdout=out, stderr=err)
         assert "print pipeline ready" in out.getvalue()
+    elif case.startswith("adoption_report") and case.endswith("-o"):
+        report = tmp_path / "report.pdf"
+        call_command(*case.split(), str(report), stdout=out)
+        assert report.read_bytes() == before["reporting_pdf"]
+        call_command(*case.split(), str(tmp_path / "report.xlsx"), stdout=out)
     elif case == "backup":
         archive = tmp_path / "backup.tar.gz"
         call_command("backup", "-o", str(archive), stdout=out)

@@ -244,3 +244,17 @@ def test_nothing_is_assembled_in_an_approved_issue(issue, editor):
         services.section_add(
             by=editor, issue=issue, title="新栏目", level=1, kind=Section.Kind.FREE
         )
+
+
+def test_a_visit_without_its_own_words_is_said_to_be_in_the_hall_of_the_issue(db, department):
+    visit = LeaderVisit(
+        department=department,
+        date=datetime.date(2024, 4, 9),
+        leader_name="李四",
+        leader_title="副市长",
+        activity="",
+    )
+    one = leader_visits_prose([visit], Section.ProseStyle.PARAGRAPHS, hall="绵阳市政务服务大厅")
+    assert one.paragraphs[0].endswith("到绵阳市政务服务大厅窗口调研值守。")
+    rollup = leader_visits_prose([visit], Section.ProseStyle.ROLLUP, hall="绵阳市政务服务大厅")
+    assert rollup.paragraphs[0].endswith("分别到绵阳市政务服务大厅窗口调研值守。")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from bulletin.importer import (
     BulletinFormatError,
@@ -112,6 +113,14 @@ TABLE_HEADER = "排名\t部门窗口\t基础分 分值\t减分分值\t加分分�
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched by their English msgids (the app speaks Chinese: see
+    tests/test_importer_errors.py)."""
+    with translation.override("en"):
+        yield
 
 
 def replace_once(text: str, old: str, new: str) -> str:

@@ -11,10 +11,11 @@ a POST with a minimal valid body gets. The statuses were worked out from the rul
 (docs in bulletin/access.py, scoring/access.py, departments/access.py and the
 TRANSITIONS tables), not recorded from the code:
 
-- login is required everywhere but /login/, /logout/ and /health/; anonymous visitors
+- login is required everywhere but /login/, /logout/, /health/ and /favicon.ico; anonymous visitors
   are sent to /login/?next=<the URL> ("L" below);
 - outsiders get 404, who may see an object but not take the step gets 403; a step
-  refused only by the object's state is a flash message and a redirect ("302");
+  refused only by the object's state is a flash message and a redirect ("302"), or the
+  page again with the text typed for it (a return's reason, the queue's edits: "409");
 - a page that edits an object answers a GET with 403 once the object's state forbids
   the edit, but a form POSTed from a page opened before that is checked for the role
   only: the service refuses it under the row lock and the page comes back with the
@@ -57,7 +58,9 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from bulletin.adoption import services as adoption_services
 from bulletin.models import (
+    InspectionPoint,
     Issue,
     IssueTransition,
     LeaderVisit,
@@ -70,17 +73,32 @@ from bulletin.models import (
     SubmissionTransition,
     SubmissionVersion,
 )
-from departments.models import LoginFailure
+from departments.models import Department, Hall, LoginFailure
 from scoring.models import (
     FindingTransition,
     InspectionItem,
     InspectionRound,
+    Objection,
     ObjectionTransition,
+    ScoreEntry,
+    ScoreMonth,
     ScoreMonthTransition,
     WindowScore,
 )
-from tests.attack_world import build_world, client_for, db_state, fill, project_routes, xlsx
-from tests.factories import make_issue, make_section
+from tests.adoption_world import RULES as ADOPTION_RULES
+from tests.adoption_world import add_adoption
+from tests.attack_world import (
+    build_world,
+    client_for,
+    db_state,
+    fill,
+    import_draft,
+    import_upload,
+    project_routes,
+    xlsx,
+)
+from tests.conftest import make_user
+from tests.factories import make_issue, make_section, make_series
 
 PERSONAS = ("anonymous", "clerk", "other_clerk", "editor", "approver", "scorer", "admin")
 OUTSIDERS = PERSONAS[:-1]  # no is_staff: the admin is not theirs
@@ -126,7 +144,9 @@ def _extend(w) -> None:
         department=a, issue=o["in_review"], date=timezone.localdate(), leader_name="赵七",
         leader_title="厅长", activity="检查。",
     )  # fmt: skip
+    o.update(_second_hall(now))
     o.update(
+        hall=a.hall,
         issued=issued,
         frozen_round=frozen_round,
         frozen_finding=frozen_finding,
@@ -161,6 +181,9 @@ def _extend(w) -> None:
         statistic_opening=StatisticOpening.objects.create(
             series=o["series"], year=2024, label="受理", value=100
         ),
+        inspection_point=InspectionPoint.objects.create(
+            series=o["series"], position=1, topic="按时到岗情况"
+        ),
         window_score=WindowScore.objects.create(
             department=a, month=o["frozen"].month, deduction=Decimal("-1")
         ),
@@ -184,6 +207,44 @@ def _extend(w) -> None:
             address_seq=1,
         ),
     )
+    add_adoption(w)
+    o["future_rules"] = adoption_services.rules_save(
+        hall=a.hall_id, by=None, effective_from=datetime.date(2025, 1, 1), values=ADOPTION_RULES
+    )
+
+
+def _second_hall(now) -> dict:
+    """A city's hall beside the world's: its objects are 404 to the world's people (they
+    are all of the world's hall), the superuser's as any."""
+    city = Hall.objects.create(name="绵阳市政务服务大厅", short_name="绵阳市", display_order=2000)
+    department = Department.objects.create(hall=city, name="绵阳市水利局", display_order=10)
+    clerk = make_user("city_clerk", "staff", department)
+    series = make_series(
+        "窗口工作周报", hall=city, issuing_body="绵阳市政务服务和公共资源交易服务中心"
+    )
+    month = ScoreMonth.objects.create(hall=city, month=datetime.date(2024, 3, 1))
+    published = ScoreMonth.objects.create(
+        hall=city, month=datetime.date(2024, 2, 1), status=ScoreMonth.Status.PUBLISHED,
+        objection_deadline=now + datetime.timedelta(days=5),
+    )  # fmt: skip
+    return {
+        "city_department": department,
+        "city_issue": make_issue(series, year=2024, number=3, total=3,
+                                 status=Issue.Status.COLLECTING),
+        "city_issued": make_issue(series, year=2024, number=2, total=2,
+                                  status=Issue.Status.ISSUED),
+        "city_month": month,
+        "city_entry": ScoreEntry.objects.create(
+            month=month, department=department, date=month.month, points=Decimal("-1"),
+            reason="迟到。",
+        ),
+        "city_objection": Objection.objects.create(
+            month=published, department=department, text="有误。", filed_by=clerk
+        ),
+        "city_round": InspectionRound.objects.create(
+            hall=city, date=timezone.localdate(), inspector="李四"
+        ),
+    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -351,6 +412,16 @@ NEW_SECTION = {"new-title": "新栏目", "new-level": "1", "new-kind": "free",
                "new-prose_style": "paragraphs"}  # fmt: skip
 NEW_ROUND = {"date": "2024-03-05", "inspector": "赵六", "topics": "着装情况\n纪律秩序"}
 FROZEN_MONTH = lambda w: {"month": w.obj["frozen"].pk}  # noqa: E731
+ADOPTION_MONTH = lambda w: {"month": w.obj["adoption_published"].pk}  # noqa: E731
+ADOPTION_RULES_FORM = {
+    "effective_from": "2025-01", "item_points": "4", "lead_points": "3", "special_points": "5",
+    "department_bonus": "5", "provincial_bonus": "10", "missed_penalty": "0", "note": "新办法",
+}  # fmt: skip
+
+
+def _instruction(day: str) -> dict:
+    return {"level": "provincial", "leader": "张三副省长", "date": day, "text": "很好。"}
+
 
 # Tokens: L = 302 to /login/?next=<url>; ok = allowed, 302 and the database changed;
 # a number is that status (and, for a POST, the database unchanged).
@@ -363,16 +434,25 @@ EXPECTED: list[Row] = [
     # Django's LogoutView takes a POST only (since Django 5.0): a GET changes nothing.
     Row("logout", None, ALL_405, "302 ok ok ok ok ok ok"),
     Row("health", None, "200 200 200 200 200 200 200", ALL_405),
+    Row("favicon", None, "200 200 200 200 200 200 200", ALL_405),
     # --- issues ---
     Row("bulletin:issue_list", None, "L 200 200 200 200 200 200"),
     Row("bulletin:issue_create", None, "L 403 403 200 403 403 200",
         "L 403 403 ok 403 403 ok", ISSUE_DATA),
+    # the import: an upload (or a preview read again) shows the preview and saves nothing;
+    # the import saves the issue. Editors only.
+    Row("bulletin:import_upload", None, "L 403 403 200 403 403 200",
+        "L 403 403 200 403 403 200", lambda w: import_upload()),
+    action("bulletin:import_save", None, "L 403 403 ok 403 403 ok", lambda w: import_draft()),
     Row("bulletin:issue_detail", "issue", "L 404 404 200 200 404 200"),
     Row("bulletin:issue_detail", "in_review", "L 404 404 200 200 404 200"),
     Row("bulletin:issue_detail", "approved", "L 404 404 200 200 404 200"),
     Row("bulletin:issue_detail", "issued", "L 200 200 200 200 200 200"),
     Row("bulletin:issue_pdf", "issue", "L 404 404 200 200 404 200", ALL_405),
     Row("bulletin:issue_pdf", "issued", "L 200 200 200 200 200 200", ALL_405),
+    # The Word file: read access exactly as the PDF's.
+    Row("bulletin:issue_docx", "issue", "L 404 404 200 200 404 200", ALL_405),
+    Row("bulletin:issue_docx", "issued", "L 200 200 200 200 200 200", ALL_405),
     Row("bulletin:issue_pdf_retry", "issue", "L 405 405 405 405 405 405",
         "L 404 404 ok 403 404 ok"),
     # An issued issue whose PDF is not stored yet: the retry renders and stores it.
@@ -404,7 +484,8 @@ EXPECTED: list[Row] = [
            {"comment": "同意。"}),
     action("bulletin:issue_return", "in_review", "L 404 404 403 ok 404 ok",
            {"comment": "请改。"}),
-    action("bulletin:issue_return", "issued", "L 403 403 403 302 403 302",
+    # refused by its state: the page comes back (409) with the comment the approver typed
+    action("bulletin:issue_return", "issued", "L 403 403 403 409 403 409",
            {"comment": "请改。"}),
     action("bulletin:issue_issue", "approved", "L 404 404 ok 403 404 ok"),
     action("bulletin:issue_issue", "issued", "L 403 403 302 403 403 302"),
@@ -499,7 +580,8 @@ EXPECTED: list[Row] = [
     action("bulletin:submission_accept", "issued_item", "L 403 404 409 403 404 409"),
     action("bulletin:submission_return", "sent", "L 403 404 ok 403 404 ok",
            {"reason": "请补充数字。"}),
-    action("bulletin:submission_return", "issued_item", "L 403 404 302 403 404 302",
+    # refused by its state: the review queue comes back (409) with the reason typed
+    action("bulletin:submission_return", "issued_item", "L 403 404 409 403 404 409",
            {"reason": "请补充数字。"}),
     action("bulletin:submission_not_use", "sent", "L 403 404 ok 403 404 ok"),
     action("bulletin:submission_not_use", "issued_item", "L 403 404 302 403 404 302"),
@@ -554,10 +636,18 @@ EXPECTED: list[Row] = [
            {"upheld": "0", "answer": "维持。"}),
     action("scoring:notice_open", "score_notice", "L ok 404 404 404 404 404"),
     action("scoring:notice_open", "other_score_notice", "L 404 ok 404 404 404 404"),
+    action("scoring:notice_read", "score_notice", "L ok 404 404 404 404 404"),
+    action("scoring:notice_read", "other_score_notice", "L 404 ok 404 404 404 404"),
     action("scoring:month_upload", "month", "L 403 403 403 403 ok ok", _upload),
     action("scoring:month_upload", "frozen", "L 403 403 403 403 302 302", _upload),
     Row("scoring:month_xlsx", "month", "L 403 403 200 200 200 200"),
     Row("scoring:month_xlsx", "published", "L 200 200 200 200 200 200"),
+    # the table to fill in and the ledger go as the month page (a department gets its own
+    # entries only); downloads, GET only
+    Row("scoring:month_template", "month", "L 200 200 200 200 200 200"),
+    Row("scoring:month_template", "frozen", "L 200 200 200 200 200 200"),
+    Row("scoring:month_ledger_xlsx", "month", "L 200 200 200 200 200 200"),
+    Row("scoring:month_ledger_xlsx", "frozen", "L 200 200 200 200 200 200"),
     Row("scoring:department_year", "department", "L 200 200 200 200 200 200"),
     Row("scoring:department_year", "other_department", "L 200 200 200 200 200 200"),
     Row("scoring:inspection_list", None, "L 403 403 200 403 200 200",
@@ -571,6 +661,57 @@ EXPECTED: list[Row] = [
            {"decision": "dismiss"}),
     action("scoring:finding_decide", "frozen_finding", "L 403 403 403 403 302 302",
            {"decision": "dismiss"}),
+    # --- another hall's objects (a city's): everyone above works in the world's hall, so
+    # they are not there for them (404; inspections ask for the role first); the
+    # superuser sees every hall
+    Row("bulletin:issue_detail", "city_issue", "L 404 404 404 404 404 200"),
+    Row("bulletin:issue_detail", "city_issued", "L 404 404 404 404 404 200"),
+    Row("bulletin:assemble", "city_issue", "L 404 404 404 404 404 200"),
+    Row("scoring:month_detail", "city_month", "L 404 404 404 404 404 200"),
+    Row("scoring:entry_edit", "city_entry", "L 404 404 404 404 404 200"),
+    action("scoring:objection_answer", "city_objection", "L 404 404 404 404 404 ok",
+           {"upheld": "0", "answer": "维持。"}),
+    Row("scoring:department_year", "city_department", "L 404 404 404 404 404 200"),
+    Row("scoring:inspection_detail", "city_round", "L 403 403 404 403 404 200"),
+    # --- 信息报送考核 (bulletin/adoption) ---
+    # every signed-in user of the hall sees its months (a department its own line until
+    # the 通报 is published); editors open them
+    Row("adoption:index", None, "L 200 200 200 200 200 200",
+        "L 403 403 ok 403 403 ok", {"month": "2024-05"}),
+    Row("adoption:month", "adoption_open", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:month", "adoption_published", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:month", "city_adoption_month", "L 404 404 404 404 404 200", ALL_405),
+    action("adoption:publish", "adoption_open", "L 403 403 ok 403 403 ok"),
+    action("adoption:publish", "adoption_published", "L 403 403 302 403 403 302"),
+    # the 通报 holds every department's figures: until it is published they do not exist
+    # for anyone but editors and scorers
+    Row("adoption:pdf", "adoption_open", "L 404 404 200 404 200 200", ALL_405),
+    Row("adoption:pdf", "adoption_published", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:xlsx", "adoption_open", "L 404 404 200 404 200 200", ALL_405),
+    Row("adoption:xlsx", "adoption_published", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:period", None, "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:department", "department", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:department", "other_department", "L 200 200 200 200 200 200", ALL_405),
+    Row("adoption:department", "city_department", "L 404 404 404 404 404 200", ALL_405),
+    # an item as the bulletin shows it (a department its own, the centre's staff the sent
+    # ones); 批示 and joint departments are the editors'
+    Row("adoption:item", "adoption_item", "L 200 404 200 200 404 200", ALL_405),
+    action("adoption:joint", "open_item", "L 403 404 ok 403 404 ok", {"departments": []}),
+    # the item's month is published: refused in the form, nothing changes
+    action("adoption:joint", "adoption_item", "L 403 404 200 403 404 200", {"departments": []}),
+    action("adoption:instruction_add", "open_item", "L 403 404 ok 403 404 ok",
+           _instruction("2023-12-23")),
+    action("adoption:instruction_add", "adoption_item", "L 403 404 200 403 404 200",
+           _instruction("2023-11-25")),
+    action("adoption:instruction_delete", "instruction", "L 403 404 ok 403 404 ok"),
+    action("adoption:instruction_delete", "published_instruction", "L 403 404 302 403 404 302"),
+    # the window ledger's proposals: the scorers' to decide, not the departments' to see
+    action("adoption:proposal_decide", "proposal", "L 404 404 403 403 ok ok",
+           {"decision": "dismiss"}),
+    Row("adoption:rules", None, "L 200 200 200 200 200 200",
+        "L 403 403 ok 403 403 ok", ADOPTION_RULES_FORM),
+    action("adoption:attach", "issue", "L 404 404 ok 403 404 ok", ADOPTION_MONTH),
+    action("adoption:attach", "issued", "L 403 403 302 403 403 302", ADOPTION_MONTH),
 ]
 # fmt: on
 
@@ -697,6 +838,8 @@ def test_every_route_with_ids_is_exercised_with_real_objects_of_the_world(w):
 
 OUR_APPS = ("departments", "bulletin", "scoring")
 TRANSITIONS = {
+    "bulletin.AdoptionMonthTransition",
+    "bulletin.ProposalTransition",
     "bulletin.SubmissionTransition",
     "bulletin.IssueTransition",
     "scoring.ScoreMonthTransition",
@@ -714,12 +857,20 @@ NO_ADD = {
     "scoring.ScoreNotice",
     "departments.LoginFailure",
     "bulletin.PdfRender",
+    "bulletin.AdoptionMonth",
+    "bulletin.AdoptionLine",
+    "bulletin.Instruction",
+    "bulletin.JointCredit",
+    "bulletin.AdoptionProposal",
     *TRANSITIONS,
     *VERSIONS,
 }
 # model: [(object in world.obj, whether the superuser may change it, may delete it)]. The
 # change page of every object is 200 (of a read-only one, a view page), so is its history.
 ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
+    # a hall that departments, series and months belong to: its delete page lists them
+    # (they are protected) and deletes nothing
+    "departments.Hall": [("hall", True, True)],
     "departments.Department": [("department", True, True)],
     "departments.User": [("clerk_user", True, True)],
     # written by the login throttle only; deleting one ends a wait early
@@ -743,6 +894,8 @@ ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
     "bulletin.RecipientGroup": [("recipient_group", True, True)],
     "bulletin.Notice": [("notice", True, True)],
     "bulletin.StatisticOpening": [("statistic_opening", True, True)],
+    # a series' inspection checklist: the series' to change, not any issue's
+    "bulletin.InspectionPoint": [("inspection_point", True, True)],
     "scoring.WindowScore": [("window_score", False, False)],
     # months are kept (entries and printed tables refer to them), but for an empty one
     # opened by mistake; a frozen one is shown
@@ -760,6 +913,19 @@ ADMIN_OBJECTS: dict[str, list[tuple[str, bool, bool]]] = {
     "scoring.ScoreMonthTransition": [("month_transition", False, False)],
     "scoring.ObjectionTransition": [("objection_transition", False, False)],
     "scoring.FindingTransition": [("finding_transition", False, False)],
+    # 信息报送考核: a rule version a published month was counted with, that month, its
+    # lines and the 批示 and joint items it counted are on record; an open month goes,
+    # and the 批示 and joint items of one change or go
+    "bulletin.AdoptionRules": [("adoption_rules", False, False), ("future_rules", True, True)],
+    "bulletin.AdoptionMonth": [("adoption_open", False, True),
+                               ("adoption_published", False, False)],
+    "bulletin.AdoptionLine": [("adoption_line", False, False)],
+    "bulletin.Instruction": [("instruction", True, True), ("published_instruction", False, False)],
+    "bulletin.JointCredit": [("open_joint", False, True), ("joint", False, False)],
+    # decided on the month's page
+    "bulletin.AdoptionProposal": [("proposal", False, False)],
+    "bulletin.AdoptionMonthTransition": [("adoption_transition", False, False)],
+    "bulletin.ProposalTransition": [("proposal_transition", False, False)],
 }  # fmt: skip
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
 

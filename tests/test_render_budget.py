@@ -227,18 +227,20 @@ def test_an_issue_too_long_to_print_cannot_go_to_sign_off(settings, editor, db):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "line", "figure"),
     [
-        ("窗口工作周报\n" + "很长的一段话。" * 1000 + "\n", "line 2: a paragraph of 7000"),
-        ("窗口工作周报\n" + "短句。\n" * 400_000, "bytes; a bulletin has at most"),
+        ("窗口工作周报\n" + "很长的一段话。" * 1000 + "\n", 2, "7000"),
+        ("窗口工作周报\n" + "短句。\n" * 400_000, None, "4.0 MB"),
     ],
     ids=["paragraph", "file"],
 )
-def test_the_importer_refuses_what_could_not_be_printed(tmp_path, db, content, message):
+def test_the_importer_refuses_what_could_not_be_printed(tmp_path, db, content, line, figure):
     from bulletin.importer import BulletinFormatError, import_file
 
     path = tmp_path / "big.txt"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(BulletinFormatError, match=message):
+    with pytest.raises(BulletinFormatError) as refused:
         import_file(path)
+    # the message (in the UI's language) names the line and the size
+    assert (refused.value.line, figure in refused.value.message) == (line, True)
     assert not Issue.objects.exists()

@@ -91,12 +91,12 @@ def test_a_clerk_sees_no_other_departments_open_month_in_the_year_download(
     page = client.get(url)
     assert page.context["lines"] == []  # August is still open
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
-    assert book.active.max_row == 1  # the header only
+    assert book.active.max_row == 2  # the title and the header only
     scoring.month_publish(
         month=month, deadline=timezone.now() + datetime.timedelta(days=2), by=scorer
     )
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
-    assert book.active.max_row == 2
+    assert book.active.max_row == 3
 
 
 def test_a_user_without_role_gets_no_server_error_on_any_page(client, db, department):

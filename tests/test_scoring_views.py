@@ -60,9 +60,10 @@ def test_xlsx_round_trip_reproduces_the_month(client, scorer, frozen_august):
     client.force_login(scorer)
     data = client.get(reverse("scoring:month_xlsx", args=[frozen_august.pk])).content
     sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet[1]] == excel.HEADER
-    assert [c.value for c in sheet[2]] == [1, "交通运输厅", 100, 0, 18, 118]
-    assert sheet["A9"].value is None  # 水利厅, tied 7th: the rank is printed once
+    assert sheet["A1"].value == frozen_august.table_title
+    assert [c.value for c in sheet[2]] == excel.HEADER
+    assert [c.value for c in sheet[3]] == [1, "交通运输厅", 100, 0, 18, 118]
+    assert sheet["A10"].value is None  # 水利厅, tied 7th: the rank is printed once
     september = services.month_open(month=SEPTEMBER)
     upload(client, september, data)
     before = {(s.department_id, s.total) for s in WindowScore.objects.filter(month=AUGUST)}
@@ -255,7 +256,7 @@ def test_department_year_page_has_a_chart_and_an_xlsx(client, clerk, frozen_augu
     assert "<svg" in page and "<polyline" in page and "118" in page
     data = client.get(url, {"format": "xlsx"}).content
     sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet[2]] == ["2023年8月", 1, 100, 0, 18, 118]
+    assert [c.value for c in sheet[3]] == ["2023年8月", 1, 100, 0, 18, 118]
 
 
 def test_month_page_shows_the_distribution_chart(client, scorer, frozen_august):

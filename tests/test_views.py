@@ -169,6 +169,11 @@ ADMIN_WITHOUT_ADD = {
     "scoring/windowscore", "scoring/scoremonth", "scoring/objection",
     "scoring/scoremonthtransition", "scoring/objectiontransition", "scoring/findingtransition",
     "scoring/scorenotice",
+    # 信息报送考核: months opened and published on their pages, their lines, 批示 and
+    # joint items recorded on an item's page, proposals made by a publication
+    "bulletin/adoptionmonth", "bulletin/adoptionline", "bulletin/instruction",
+    "bulletin/jointcredit", "bulletin/adoptionproposal", "bulletin/adoptionmonthtransition",
+    "bulletin/proposaltransition",
 }  # fmt: skip
 ADMIN_MODELS = sorted(
     f"{model._meta.app_label}/{model._meta.model_name}" for model in admin.site._registry

@@ -243,6 +243,62 @@ def test_new_issue_takes_the_series_outline(db, editor):
     ]
 
 
+def test_next_issue_copies_the_last_ones_outline_styles_and_recipients(db, editor):
+    series = make_series(
+        default_outline=[{"title": "大厅工作动态", "level": 1, "kind": "items"}],
+        default_report_to="省政府办公厅",
+    )
+    last = services.issue_create(series=series, period_start=datetime.date(2024, 3, 4))
+    last.sections.all().delete()
+    for position, (title, level, kind, style) in enumerate(
+        [
+            ("厅（局）长进大厅", 1, "leader_visits", "rollup"),
+            ("大厅巡查", 1, "inspection", "paragraphs"),
+            ("窗口数据", 2, "statistics", "paragraphs"),
+            ("3月窗口考核得分", 1, "attachment", "paragraphs"),
+        ],
+        start=1,
+    ):
+        last.sections.create(
+            position=position,
+            title=title,
+            level=level,
+            kind=kind,
+            prose_style=style,
+            item_style="paren",
+            body="上周的文字。",
+        )
+    Issue.objects.filter(pk=last.pk).update(
+        report_to="市政府办公室", send_to="各县区政务服务中心", print_count=35
+    )
+
+    new = services.issue_create(series=series, period_start=datetime.date(2024, 3, 11))
+
+    # The outline (generated sections and their styles) without last week's text or
+    # its attached score month; the recipients as last set, not the series' defaults.
+    assert [
+        (s.position, s.title, s.level, s.kind, s.prose_style, s.item_style, s.body)
+        for s in new.sections.all()
+    ] == [
+        (1, "厅（局）长进大厅", 1, "leader_visits", "rollup", "paren", ""),
+        (2, "大厅巡查", 1, "inspection", "paragraphs", "paren", ""),
+        (3, "窗口数据", 2, "statistics", "paragraphs", "paren", ""),
+    ]
+    assert (new.report_to, new.send_to, new.print_count) == (
+        "市政府办公室",
+        "各县区政务服务中心",
+        35,
+    )
+
+
+def test_next_issue_after_one_without_sections_takes_the_series_outline(db, editor):
+    series = make_series(default_outline=[{"title": "大厅工作动态", "level": 1, "kind": "items"}])
+    last = services.issue_create(series=series, period_start=datetime.date(2024, 3, 4))
+    last.sections.all().delete()
+    new = services.issue_create(series=series, period_start=datetime.date(2024, 3, 11))
+    assert [s.title for s in new.sections.all()] == ["大厅工作动态"]
+
+
 # --- through the pages ---------------------------------------------------------------
 
 

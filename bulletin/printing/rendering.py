@@ -24,8 +24,10 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.html import strip_spaces_between_tags
 
+from bulletin.adoption.figures import rank_groups, stored_line
+from bulletin.adoption.models import AdoptionLine
 from bulletin.models import Issue, Section, Submission, number_sections
-from bulletin.printing import budget, fonts, typesetting
+from bulletin.printing import budget, fonts, tables, typesetting
 from scoring.models import WindowScore
 
 logger = logging.getLogger(__name__)
@@ -47,14 +49,41 @@ def bulletin_context(issue: Issue) -> dict:
     numbered = number_sections(sections)
     attachments = [s for s, _ in numbered if s.kind == Section.Kind.ATTACHMENT]
     months = {s.score_month for s in attachments if s.score_month}
-    scores = WindowScore.objects.filter(month__in=months).table() if months else []
+    # The tables of the hall of the issue's series: a city's month is not the province's.
+    scores = (
+        WindowScore.objects.filter(month__in=months).in_hall(issue.series.hall_id).table()
+        if months
+        else []
+    )
     for section in attachments:
         section.score_rows = [row for row in scores if row.month == section.score_month]
+        section.score_groups = tables.rank_groups(section.score_rows)
+    attach_reporting_tables(attachments)
     return {
         "issue": issue,
         "body_sections": [(s, m) for s, m in numbered if s.kind != Section.Kind.ATTACHMENT],
         "attachments": attachments,
     }
+
+
+def attach_reporting_tables(attachments: list[Section]) -> None:
+    """An attached 通报 (bulletin/adoption) prints its month's stored ranking: one query,
+    none when no attachment is one."""
+    ids = {s.adoption_report_id for s in attachments if s.adoption_report_id}
+    lines = (
+        AdoptionLine.objects.filter(month_id__in=ids)
+        .select_related("department")
+        .order_by("month_id", "position")
+        if ids
+        else []
+    )
+    by_month: dict[int, list] = {}
+    for line in lines:
+        by_month.setdefault(line.month_id, []).append(line)
+    for section in attachments:
+        section.adoption_groups = rank_groups(
+            [stored_line(line) for line in by_month.get(section.adoption_report_id, [])]
+        )
 
 
 def pdf_title(issue: Issue) -> str:
@@ -80,6 +109,10 @@ def _stylesheet_path() -> Path:
     if not found:
         raise FileNotFoundError(PRINT_CSS)
     return Path(found)
+
+
+# Modules of the print pipeline that never shape the PDF: editing them keeps the cache.
+NOT_IN_THE_PDF = {"docx.py"}
 
 
 def print_files(root: str = DOCUMENT) -> list[Path]:
@@ -119,7 +152,8 @@ def print_files(root: str = DOCUMENT) -> list[Path]:
     for role in fonts.ROLES:
         found[fonts.shipped_path(role)] = None
     for module in sorted(Path(__file__).parent.glob("*.py")):
-        found[module] = None
+        if module.name not in NOT_IN_THE_PDF:
+            found[module] = None
     return list(found)
 
 
@@ -235,10 +269,23 @@ class _Renderer:
         with self.lock:
             return self.render_unlocked(html)
 
-    def render_unlocked(self, html: str) -> bytes:
-        document = self.html_class(string=html, base_url=str(settings.BASE_DIR)).render(
+    def layout(self, html: str):
+        return self.html_class(string=html, base_url=str(settings.BASE_DIR)).render(
             stylesheets=self.stylesheets, font_config=self.font_config
         )
+
+    def render_unlocked(self, html: str) -> bytes:
+        document = self.layout(html)
+        # A tie longer than a page goes on over the break: the row that opens the next
+        # page prints the tie's rank again. Which row that is only the layout knows, so
+        # the document is laid out once more with those rows marked; a mark changes no
+        # row's height, so the pages break where they did.
+        for _ in range(tables.MAX_PASSES):
+            marked = tables.mark_continued(html, tables.continued_tie_rows(document))
+            if marked == html:
+                break
+            html = marked
+            document = self.layout(html)
         return document.write_pdf()
 
     def render_bounded(self, html: str, out: Path) -> None:

@@ -5,10 +5,17 @@ issues.py      numbering, creating an issue, the issue workflow
 submissions.py the department items' workflow
 sections.py    assembling an issue: outline, text, records, generated prose, order, calls
 notices.py     notices of every hand-off, the completeness board and its reminders
-visits.py      the departments' leader visits
-The PDF services live with the print pipeline (bulletin/printing/pdf.py).
+visits.py      the departments' leader visits, the issue reporting each, the editor's corrections
+The PDF and Word services live with the print pipeline (bulletin/printing/pdf.py and
+bulletin/printing/docx.py).
 """
 
+from bulletin.printing.docx import (
+    StoredDocxError,
+    docx_file,
+    issue_store_docx,
+    read_stored_docx,
+)
 from bulletin.printing.pdf import (
     StoredPdfError,
     issue_pdf,
@@ -41,7 +48,9 @@ from bulletin.services.notices import (
     notify_issued,
 )
 from bulletin.services.sections import (
+    ImplausibleFigures,
     NeedsConfirmation,
+    OpeningChange,
     issue_link_round,
     section_add,
     section_attach_scores,
@@ -66,17 +75,28 @@ from bulletin.services.submissions import (
     submission_update,
     submission_withdraw,
 )
-from bulletin.services.visits import visit_save
+from bulletin.services.visits import (
+    VisitChange,
+    issue_take_waiting_visits,
+    reporting_issue,
+    section_save_visits,
+    visit_save,
+)
 from lib.workflow import Conflict, WorkflowError
 
 __all__ = [
     "Conflict",
+    "ImplausibleFigures",
     "NeedsConfirmation",
+    "OpeningChange",
     "RecentlyReminded",
+    "StoredDocxError",
     "StoredPdfError",
+    "VisitChange",
     "WorkflowError",
     "default_period",
     "departments_missing",
+    "docx_file",
     "issue_approve",
     "issue_completeness",
     "issue_create",
@@ -88,6 +108,8 @@ __all__ = [
     "issue_return",
     "issue_send_to_review",
     "issue_start_editing",
+    "issue_store_docx",
+    "issue_take_waiting_visits",
     "issue_unprintable",
     "issue_update",
     "next_issue_numbers",
@@ -95,8 +117,10 @@ __all__ = [
     "notice_read",
     "notice_read_all",
     "notify_issued",
+    "read_stored_docx",
     "read_stored_pdf",
     "ready_pdf",
+    "reporting_issue",
     "request_render",
     "section_add",
     "section_attach_scores",
@@ -107,6 +131,7 @@ __all__ = [
     "section_place",
     "section_save_statistics",
     "section_save_text",
+    "section_save_visits",
     "section_update",
     "submission_accept",
     "submission_create",

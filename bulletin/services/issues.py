@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from bulletin.models import Issue, IssueTransition, Section, Series, Submission
 from bulletin.services import notices
 from bulletin.services.editing import editing
+from bulletin.services.visits import issue_take_waiting_visits
 from lib.audit import log_transition
 from lib.limits import MAX_ISSUE_CHARS
 from lib.workflow import Conflict, WorkflowError, transition
@@ -71,6 +72,10 @@ def issue_create(
     with transaction.atomic():
         locked = Series.objects.select_for_update().get(pk=series.pk)
         number, total = next_issue_numbers(series=locked, year=year)
+        # Last week's issue is this one's starting point: its outline (generated sections
+        # and styles included), its recipients and print run. The series' defaults only
+        # start the first issue.
+        previous = locked.issues.order_by("-year", "-number").first()
         issue = Issue.objects.create(
             series=locked,
             year=year,
@@ -79,29 +84,54 @@ def issue_create(
             period_start=period_start,
             period_end=period_end,
             column_title=column_title,
-            report_to=locked.default_report_to,
-            send_to=locked.default_send_to,
-            distribute_to=locked.default_distribute_to,
-            print_count=locked.default_print_count,
+            report_to=previous.report_to if previous else locked.default_report_to,
+            send_to=previous.send_to if previous else locked.default_send_to,
+            distribute_to=previous.distribute_to if previous else locked.default_distribute_to,
+            print_count=previous.print_count if previous else locked.default_print_count,
         )
         IssueTransition.objects.create(
             issue=issue, actor=by, from_status="", to_status=issue.status
         )
         log_transition(actor=by, obj=issue, old="", new=issue.status)
-        # The series' outline is this issue's starting point; the editor changes it.
-        kinds = set(Section.Kind.values)
-        Section.objects.bulk_create(
-            Section(
-                issue=issue,
-                position=position,
-                title=str(entry.get("title", ""))[:200],
-                level=min(max(int(entry.get("level", 1)), 1), 4),
-                kind=entry.get("kind") if entry.get("kind") in kinds else Section.Kind.FREE,
-            )
-            for position, entry in enumerate(locked.default_outline or [], start=1)
-            if isinstance(entry, dict)
-        )
+        outline = _outline_from(previous, issue) if previous else []
+        Section.objects.bulk_create(outline or _default_outline(locked, issue))
+        # Leader visits registered while no issue could report them are this one's now.
+        issue_take_waiting_visits(issue=issue)
         return issue
+
+
+def _outline_from(previous: Issue, issue: Issue) -> list[Section]:
+    """The previous issue's sections, without their text, items or attachments: the
+    week's text is new, a score month is attached again when it is frozen."""
+    kept = previous.sections.exclude(kind=Section.Kind.ATTACHMENT).order_by("position")
+    return [
+        Section(
+            issue=issue,
+            position=position,
+            title=section.title,
+            level=section.level,
+            kind=section.kind,
+            prose_style=section.prose_style,
+            item_style=section.item_style,
+        )
+        for position, section in enumerate(kept, start=1)
+    ]
+
+
+def _default_outline(series: Series, issue: Issue) -> list[Section]:
+    """The series' outline, for its first issue here; the editor changes it."""
+    kinds = set(Section.Kind.values)
+    return [
+        Section(
+            issue=issue,
+            position=position,
+            title=str(entry.get("title", ""))[:200],
+            level=min(max(int(entry.get("level", 1)), 1), 4),
+            kind=entry.get("kind") if entry.get("kind") in kinds else Section.Kind.FREE,
+        )
+        for position, entry in enumerate(series.default_outline or [], start=1)
+        if isinstance(entry, dict)
+    ]
 
 
 # --- the issue workflow (the steps are Issue.TRANSITIONS) -------------------------------
@@ -198,16 +228,32 @@ def issue_approve(*, issue: Issue, by, comment: str = "") -> Issue:
 
 
 def issue_issue(*, issue: Issue, by) -> Issue:
-    """印发: the issue is frozen; the worker renders and stores its PDF once.
+    """印发: the issue is frozen; the worker renders and stores its PDF once, and its
+    Word file is made and stored once the transaction commits.
 
     If the worker has not got to it yet, the first download stores it instead (one of
-    them wins the compare-and-set in `issue_pdf`); the issue is issued either way.
+    them wins the compare-and-set in `issue_pdf`); the issue is issued either way. So
+    does a Word file that could not be made at once (`issue_store_docx`).
     """
     with transaction.atomic():
         transition(issue, "issue", by=by)
         notices.notify_issued(issue=issue)
         _render_later(issue)
+        _store_docx_later(issue)
     return issue
+
+
+def _store_docx_later(issue: Issue) -> None:
+    from bulletin.printing.docx import issue_store_docx
+
+    issue_id = issue.pk
+
+    def store() -> None:
+        issued = Issue.objects.select_related("series").get(pk=issue_id)
+        issue_store_docx(issue=issued)
+
+    # robust: a failure is logged and the download stores the file later.
+    transaction.on_commit(store, robust=True)
 
 
 def _render_later(issue: Issue) -> None:

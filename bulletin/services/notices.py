@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from bulletin.models import Issue, Notice, Section, Submission
 from bulletin.services.sections import NeedsConfirmation
 from departments.models import Department, User
 from lib.diff import has_changes
+from scoring import services as scoring_services
 
 Status = Submission.Status
 Kind = Notice.Kind
@@ -103,8 +104,13 @@ def _active(**filters):
     return User.objects.filter(is_active=True, **filters)
 
 
-def _editors():
-    return _active(role=User.Role.EDITOR)
+def _of_hall(issue: Issue) -> Q:
+    """The issue's hall's people; an administrator of no hall is every hall's."""
+    return Q(hall__series=issue.series_id) | Q(is_superuser=True, hall__isnull=True)
+
+
+def _editors(issue: Issue):
+    return _active(role=User.Role.EDITOR).filter(_of_hall(issue))
 
 
 def _clerks_of(department_id: int | None):
@@ -129,7 +135,7 @@ def notify_submitted(*, submission: Submission, by: User | None) -> int:
         **_item_words(submission),
     }
     return _notify(
-        _editors(),
+        _editors(submission.section.issue),
         kind=Kind.SUBMITTED,
         issue=submission.section.issue,
         submission=submission,
@@ -186,7 +192,7 @@ def notify_sent_to_review(*, issue: Issue, by: User | None, comment: str = "") -
         issue,
         comment,
     )
-    approvers = _active(role=User.Role.APPROVER)
+    approvers = _active(role=User.Role.APPROVER).filter(_of_hall(issue))
     return _notify(approvers, kind=Kind.REVIEW, issue=issue, message=message, by=by)
 
 
@@ -195,7 +201,7 @@ def notify_sent_back(*, issue: Issue, by: User | None, comment: str) -> int:
         "issue": _name(issue),
         "comment": comment.strip(),
     }
-    return _notify(_editors(), kind=Kind.SENT_BACK, issue=issue, message=message, by=by)
+    return _notify(_editors(issue), kind=Kind.SENT_BACK, issue=issue, message=message, by=by)
 
 
 def notify_approved(*, issue: Issue, by: User | None, comment: str = "") -> int:
@@ -205,7 +211,7 @@ def notify_approved(*, issue: Issue, by: User | None, comment: str = "") -> int:
         issue,
         comment,
     )
-    return _notify(_editors(), kind=Kind.APPROVED, issue=issue, message=message, by=by)
+    return _notify(_editors(issue), kind=Kind.APPROVED, issue=issue, message=message, by=by)
 
 
 def notify_issued(*, issue: Issue) -> int:
@@ -238,7 +244,15 @@ def notice_read(*, notice: Notice) -> None:
 
 
 def notice_read_all(*, user: User) -> int:
-    return user.notices.unread().update(read_at=timezone.now())
+    """Every notice of the user read, the assessment's (scoring's own rows) included."""
+    read = user.notices.unread().update(read_at=timezone.now())
+    return read + scoring_services.notice_read_all(user=user)
+
+
+def unread_count(*, user: User) -> int:
+    """The user's unread notices, the bulletin's and the assessment's, in one query."""
+    ids = user.notices.unread().order_by().values("pk")
+    return ids.union(user.score_notices.unread().order_by().values("pk"), all=True).count()
 
 
 # --- the completeness board and reminders ---------------------------------------------------
@@ -298,7 +312,8 @@ def issue_completeness(*, issue: Issue, sections: list[Section] | None = None) -
     lateness, and when each department was last reminded of each call."""
     if sections is None:
         sections = list(issue.sections.filter(call_deadline__isnull=False))
-    departments = list(Department.objects.active())
+    # the departments of the issue's hall
+    departments = list(Department.objects.active().filter(hall__series=issue.series_id))
     by_department = {d.pk: d for d in departments}
     by_section = {s.pk: s for s in sections}
     cells = {(d.pk, s.pk): Cell() for d in departments for s in sections}

@@ -5,6 +5,8 @@ locked and Issue.can("edit", by) checked for the issue as it is at that moment."
 from __future__ import annotations
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -12,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletin import generate
-from bulletin.models import Issue, Section, SectionVersion, Statistic, Submission
+from bulletin.models import (
+    Issue,
+    Section,
+    SectionVersion,
+    Statistic,
+    StatisticOpening,
+    Submission,
+)
 from bulletin.services.editing import editing
 from lib.workflow import Conflict, WorkflowError
 from scoring import services as scoring
@@ -54,10 +63,21 @@ def section_add(*, issue: Issue, by, title: str, level: int, kind: str) -> Secti
 
 
 def section_update(
-    *, section: Section, by, version: int, title: str, level: int, kind: str, prose_style: str
+    *,
+    section: Section,
+    by,
+    version: int,
+    title: str,
+    level: int,
+    kind: str,
+    prose_style: str,
+    item_style: str | None = None,
 ) -> Section:
+    fields = {"title": title, "level": level, "kind": kind, "prose_style": prose_style}
+    if item_style is not None:
+        fields["item_style"] = item_style
     with editing(section.issue, by):
-        _bump(section, version, title=title, level=level, kind=kind, prose_style=prose_style)
+        _bump(section, version, **fields)
     return section
 
 
@@ -81,8 +101,11 @@ def section_call(*, section: Section, by, deadline: datetime.datetime) -> Sectio
 
 
 def section_attach_scores(*, issue: Issue, by, month: ScoreMonth) -> Section:
-    """Print a frozen month's window scores as the issue's last 附件."""
+    """Print a frozen month's window scores as the issue's last 附件: a month of the
+    hall of the issue's series."""
     month.require("attach", by)
+    if month.hall_id != issue.series.hall_id:
+        raise WorkflowError(_("That month is another hall's assessment."))
     with editing(issue, by) as locked:
         # Once per issue: a double click or a second editor does not print it twice.
         attached = locked.sections.filter(kind=Section.Kind.ATTACHMENT, score_month=month.month)
@@ -95,19 +118,26 @@ def section_attach_scores(*, issue: Issue, by, month: ScoreMonth) -> Section:
             issue=issue,
             position=position,
             level=1,
-            title=f"{month.label}省政务服务大厅进驻部门（单位）窗口考核结果",
+            title=month.table_title,
             kind=Section.Kind.ATTACHMENT,
             score_month=month.month,
         )
 
 
 def issue_link_round(*, issue: Issue, round_: InspectionRound | None, by) -> InspectionRound:
-    """The round the issue's 大厅巡查 section reports; None starts one for its period."""
+    """The round the issue's 大厅巡查 section reports; None starts one for its period.
+    A round of another hall is not the issue's to report."""
+    hall = issue.series.hall_id
+    if round_ is not None and round_.hall_id != hall:
+        raise WorkflowError(_("That round inspected another hall."))
     with editing(issue, by):
         if round_ is None:
+            # The series' checklist when it keeps one; else the latest round's topics.
             round_ = scoring.inspection_round_create(
                 date=issue.period_end or issue.period_start or timezone.localdate(),
                 inspector=str(by),
+                hall=hall,
+                topics=issue.series.checklist() or None,
             )
         Issue.objects.filter(pk=issue.pk).update(inspection_round=round_)
     issue.inspection_round = round_
@@ -191,21 +221,107 @@ def section_save_text(*, section: Section, body: str, version: int, by) -> Secti
     return section
 
 
+# An opening balance the page did not show (a new row, a renamed measure).
+NOT_SHOWN = object()
+
+
+@dataclass
+class OpeningChange:
+    """The editor's opening balance (期初累计) of a measure for the issue's year: `value`
+    None removes it; `seen` is what the page showed, or NOT_SHOWN."""
+
+    label: str
+    value: int | None
+    seen: object = NOT_SHOWN
+
+
+class ImplausibleFigures(WorkflowError):
+    """Figures that look mistyped: saved only once the editor confirms these doubts."""
+
+    def __init__(self, doubts: list[str]):
+        self.doubts = doubts
+        self.token = doubts_token(doubts)
+        super().__init__(_("Check these figures, then confirm to save them as they are."))
+
+
+def doubts_token(doubts: list[str]) -> str:
+    """What a confirmation answers: other doubts (the figures changed again) ask again."""
+    return hashlib.sha256("\n".join(doubts).encode()).hexdigest()[:32]
+
+
 def section_save_statistics(
-    *, section: Section, by, version: int, saved: list[Statistic], deleted: list[Statistic]
+    *,
+    section: Section,
+    by,
+    version: int,
+    saved: list[Statistic],
+    deleted: list[Statistic],
+    openings: list[OpeningChange] = (),
+    confirmed: str = "",
 ) -> None:
-    """The figures of the issue, as edited in the statistics section's records form."""
+    """The figures of the issue and the year's opening balances, as edited in the
+    statistics section's records form. Rows keep the order they were entered in, new
+    ones after them. Figures that look mistyped (generate.statistics_doubts) are
+    refused with ImplausibleFigures unless `confirmed` answers exactly those doubts."""
     with editing(section.issue, by) as issue:
         _bump(section, version)
+        before = generate.last_year_to_date(issue)
         try:
             with transaction.atomic():
-                Statistic.objects.filter(pk__in=[s.pk for s in deleted if s.pk]).delete()
-                for position, record in enumerate(saved):
+                Statistic.objects.filter(
+                    pk__in=[s.pk for s in deleted if s.pk], issue=issue
+                ).delete()
+                last = issue.statistics.aggregate(m=Max("position"))["m"] or 0
+                for record in saved:
+                    if record.pk is None:
+                        last += 1
+                        record.position = last
                     record.issue = issue
-                    record.position = record.position or position
                     record.save()
         except IntegrityError:
             raise WorkflowError(_("Each measure may appear only once.")) from None
+        for change in openings:
+            _save_opening(issue, change)
+        doubts = generate.statistics_doubts(issue, before=before)
+        if doubts and confirmed != doubts_token(doubts):
+            raise ImplausibleFigures(doubts)  # rolls all of it back
+
+
+def _save_opening(issue: Issue, change: OpeningChange) -> None:
+    """Set one opening balance if it is still what the page showed."""
+    rows = StatisticOpening.objects.filter(
+        series_id=issue.series_id, year=issue.year, label=change.label
+    )
+    current = rows.select_for_update().first()
+    stored = current.value if current else None
+    if change.seen is not NOT_SHOWN and stored != change.seen:
+        raise _opening_changed(change.label, stored)
+    if change.value == stored:
+        return
+    if change.value is None:
+        rows.delete()
+    elif current is not None:
+        rows.update(value=change.value)
+    else:
+        try:
+            with transaction.atomic():
+                StatisticOpening.objects.create(
+                    series_id=issue.series_id, year=issue.year, label=change.label,
+                    value=change.value,
+                )  # fmt: skip
+        except IntegrityError:  # another editor set it first
+            now = rows.values_list("value", flat=True).first()
+            raise _opening_changed(change.label, now) from None
+
+
+def _opening_changed(label: str, now: int | None) -> Conflict:
+    return Conflict(
+        _(
+            "The opening balance of %(label)s was changed meanwhile (now %(value)s): "
+            "check it and save again."
+        )
+        % {"label": label, "value": "—" if now is None else now}
+    )
 
 
 def section_generate(
@@ -224,7 +340,10 @@ def section_generate(
         if generated.text != section.body:
             _keep(section, by)
         Section.objects.filter(pk=section.pk).update(
-            body=generated.text, generated_body=generated.text, version=F("version") + 1
+            body=generated.text,
+            generated_body=generated.text,
+            generated_from=generate.records_digest(section),
+            version=F("version") + 1,
         )
         if section.kind == Section.Kind.LEADER_VISITS:
             generate.visits_for(section.issue).filter(issue__isnull=True).update(

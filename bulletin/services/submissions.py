@@ -59,6 +59,8 @@ def submission_create(
 ) -> Submission:
     if not section.call_open:
         raise WorkflowError(_("This section does not take submissions now."))
+    if section.takes_visits:
+        raise WorkflowError(_("This section reports leader visits: record a visit instead."))
     with transaction.atomic():
         lock_issue(section.issue_id, Issue.Status.COLLECTING)
         submission = Submission.objects.create(

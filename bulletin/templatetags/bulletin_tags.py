@@ -16,18 +16,24 @@ _RUN_IN = [
 META_LINE_EMS = 28 - 2
 
 
-@register.simple_tag
-def bulletin_paragraph(text: str):
-    """A body paragraph; a run-in heading at its start gets its heading face."""
+def split_run_in(text: str) -> tuple[int, str, str] | None:
+    """(level, heading, rest) when a body paragraph opens with a numbered heading
+    sentence, else None. The PDF and the Word file (printing/docx.py) both ask this."""
     for level, pattern in _RUN_IN:
         m = pattern.match(text)
         if m:
-            return format_html(
-                '<p class="run-in"><span class="heading level-{}">{}</span>{}</p>',
-                level,
-                m.group(1),
-                m.group(2),
-            )
+            return level, m.group(1), m.group(2)
+    return None
+
+
+@register.simple_tag
+def bulletin_paragraph(text: str):
+    """A body paragraph; a run-in heading at its start gets its heading face."""
+    run_in = split_run_in(text)
+    if run_in:
+        return format_html(
+            '<p class="run-in"><span class="heading level-{}">{}</span>{}</p>', *run_in
+        )
     return format_html("<p>{}</p>", text)
 
 

@@ -11,10 +11,12 @@ from bulletin.views.assembly import (
     submission_move,
 )
 from bulletin.views.board import board, review_bulk, section_remind
+from bulletin.views.imports import import_save, import_upload
 from bulletin.views.issues import (
     issue_approve,
     issue_create,
     issue_detail,
+    issue_docx_download,
     issue_edit,
     issue_issue,
     issue_list,
@@ -51,9 +53,12 @@ __all__ = [
     "assemble",
     "attach_scores",
     "board",
+    "import_save",
+    "import_upload",
     "issue_approve",
     "issue_create",
     "issue_detail",
+    "issue_docx_download",
     "issue_edit",
     "issue_issue",
     "issue_list",

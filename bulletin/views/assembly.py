@@ -2,28 +2,31 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import generate, services
 from bulletin.access import get_issue_for_user, get_section_for_user, get_submission_for_user
+from bulletin.adoption.forms import AttachReportForm
 from bulletin.forms import (
     AttachScoresForm,
     RoundLinkForm,
     SectionForm,
     SectionTextForm,
     StatisticFormSet,
+    VisitFormSet,
 )
-from bulletin.models import Issue, Section, Submission, number_sections
+from bulletin.models import Issue, Section, Submission
+from bulletin.printing.rendering import bulletin_context
 from lib.diff import char_diff
 from lib.forms import RecordsVersionForm
 from lib.text import parse_number
 
 
 def _back(section: Section):
-    return redirect(f"/issues/{section.issue_id}/assemble/#section-{section.pk}")
+    return redirect(f"{reverse('bulletin:assemble', args=[section.issue_id])}?section={section.pk}")
 
 
 @login_required
@@ -34,40 +37,47 @@ def assemble(request, pk: int):
 def _assemble_page(
     request, issue: Issue, *, edited: SectionForm | None = None, new_form=None, attach_form=None
 ):
-    """The assembly page. A section form that failed (`edited`, or `new_form` for a new
-    section) is shown in its place with its errors and the text the user typed."""
-    sections = issue.sections.prefetch_related(
-        Prefetch(
-            "submissions",
-            queryset=Submission.objects.accepted()
+    """组稿 on one screen: the outline, the selected section's fields, text and items,
+    and the bulletin as it prints. A section form that failed (`edited`, or `new_form`
+    for a new section) is shown with its errors and the text the user typed."""
+    document = bulletin_context(issue)
+    outline = document["body_sections"]
+    wanted = edited.instance.pk if edited is not None else parse_number(request.GET.get("section"))
+    selected, marker = next(
+        ((s, m) for s, m in outline if s.pk == wanted), outline[0] if outline else (None, "")
+    )
+    context = {
+        **document,
+        "outline": outline,
+        "selected": selected,
+        "marker": marker,
+        "new_form": new_form or SectionForm(prefix="new"),
+        "attach_form": attach_form or AttachScoresForm(hall=issue.series.hall_id),
+        # bulletin/adoption/includes/attach_form.html: a published 通报 as a 附件
+        "adoption_attach_form": AttachReportForm(hall=issue.series.hall_id),
+        "generated_kinds": generate.GENERATED_KINDS,
+        "shown_for": SHOWN_FOR,
+    }
+    if selected is not None:
+        context["form"] = edited or SectionForm(instance=selected, prefix=f"s{selected.pk}")
+        context["text_form"] = SectionTextForm(
+            initial={"body": selected.body, "version": selected.version}
+        )
+        # The preview's items have no department; the list in the middle names it.
+        context["items"] = (
+            Submission.objects.accepted()
+            .filter(section=selected)
             .select_related("department")
-            .order_by("position", "pk"),
-            to_attr="accepted_items",
+            .order_by("position", "pk")
         )
-    )
-    rows = [
-        (
-            section,
-            marker,
-            edited
-            if edited is not None and edited.instance.pk == section.pk
-            else SectionForm(instance=section, prefix=f"s{section.pk}"),
-        )
-        for section, marker in number_sections(sections)
-        if section.kind != Section.Kind.ATTACHMENT
-    ]
-    return render(
-        request,
-        "bulletin/assemble.html",
-        {
-            "issue": issue,
-            "rows": rows,
-            "new_form": new_form or SectionForm(prefix="new"),
-            "attach_form": attach_form or AttachScoresForm(),
-            "attachments": [s for s in sections if s.kind == Section.Kind.ATTACHMENT],
-            "generated_kinds": generate.GENERATED_KINDS,
-        },
-    )
+    return render(request, "bulletin/assemble.html", context)
+
+
+# The section kinds a field changes anything for; elsewhere it is hidden.
+SHOWN_FOR = {
+    "prose_style": " ".join([Section.Kind.LEADER_VISITS]),
+    "item_style": " ".join([Section.Kind.ITEMS, Section.Kind.NEWS]),
+}
 
 
 @require_POST
@@ -77,7 +87,7 @@ def section_add(request, pk: int):
     form = SectionForm(request.POST, prefix="new")
     if form.is_valid():
         try:
-            services.section_add(
+            added = services.section_add(
                 issue=issue,
                 by=request.user,
                 title=form.cleaned_data["title"],
@@ -88,7 +98,7 @@ def section_add(request, pk: int):
             form.add_error(None, str(exc))  # the typed title stays in the form
         else:
             messages.success(request, _("Section added."))
-            return redirect("bulletin:assemble", pk=issue.pk)
+            return _back(added)
     return _assemble_page(request, issue, new_form=form)
 
 
@@ -108,6 +118,7 @@ def section_edit(request, pk: int):
                 level=data["level"],
                 kind=data["kind"],
                 prose_style=data["prose_style"],
+                item_style=data["item_style"],
             )
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))  # the typed title stays in the form
@@ -183,7 +194,7 @@ def section_text(request, pk: int):
         else:
             messages.success(request, _("Text saved."))
             return _back(section)
-    versions = section.versions.select_related("saved_by")
+    versions = list(section.versions.select_related("saved_by"))
     return render(
         request,
         "bulletin/section_text.html",
@@ -223,15 +234,23 @@ def section_generate(request, pk: int):
 
 @login_required
 def section_records(request, pk: int):
-    """The figures of a statistics section, or the inspection round of an inspection one."""
+    """The records a generated section's text comes from: the figures (and the year's
+    opening balances) of a statistics section, the visits of a leader-visits one, the
+    inspection round of an inspection one."""
     section = get_section_for_user(request, pk, step="edit")
     if section.kind == Section.Kind.INSPECTION:
         return _section_round(request, section)
+    if section.kind == Section.Kind.LEADER_VISITS:
+        return _section_visits(request, section)
     if section.kind != Section.Kind.STATISTICS:
         return _back(section)
-    queryset = section.issue.statistics.all()
-    formset = StatisticFormSet(request.POST or None, queryset=queryset)
+    issue = section.issue
+    openings = dict(issue.series.openings.filter(year=issue.year).values_list("label", "value"))
+    formset = StatisticFormSet(
+        request.POST or None, queryset=issue.statistics.all(), openings=openings
+    )
     version = RecordsVersionForm(request.POST or None, initial={"version": section.version})
+    doubts = None
     if request.method == "POST" and formset.is_valid() and version.is_valid():
         saved = formset.save(commit=False)
         try:
@@ -241,7 +260,11 @@ def section_records(request, pk: int):
                 version=version.cleaned_data["version"],
                 saved=saved,
                 deleted=formset.deleted_objects,
+                openings=formset.opening_changes(),
+                confirmed=request.POST.get("confirmed", ""),
             )
+        except services.ImplausibleFigures as exc:
+            doubts = exc  # asked on the same page, the typed figures kept
         except services.WorkflowError as exc:
             version.add_error(None, str(exc))  # the typed figures stay in the form
         else:
@@ -250,13 +273,39 @@ def section_records(request, pk: int):
     return render(
         request,
         "bulletin/section_records.html",
-        {"section": section, "formset": formset, "version_form": version},
+        {"section": section, "formset": formset, "version_form": version, "doubts": doubts},
+    )
+
+
+def _section_visits(request, section: Section):
+    """The visits the section reports, corrected or removed by the editor."""
+    visits = generate.visits_for(section.issue)
+    formset = VisitFormSet(request.POST or None, queryset=visits)
+    error = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.section_save_visits(
+                section=section, by=request.user, changes=formset.changes()
+            )
+        except services.WorkflowError as exc:
+            error = str(exc)  # what was typed stays in the form
+        else:
+            messages.success(request, _("Visits saved. Generate the text to use them."))
+            return redirect("bulletin:section_records", pk=section.pk)
+    return render(
+        request,
+        "bulletin/section_visits.html",
+        {"section": section, "formset": formset, "error": error},
     )
 
 
 def _section_round(request, section: Section):
     issue = section.issue
-    form = RoundLinkForm(request.POST or None, initial={"round": issue.inspection_round_id})
+    form = RoundLinkForm(
+        request.POST or None,
+        initial={"round": issue.inspection_round_id},
+        hall=issue.series.hall_id,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.issue_link_round(
@@ -283,7 +332,7 @@ def _section_round(request, section: Section):
 def attach_scores(request, pk: int):
     """Print a frozen month's window scores as the issue's 附件."""
     issue = get_issue_for_user(request, pk, step="edit")
-    form = AttachScoresForm(request.POST)
+    form = AttachScoresForm(request.POST, hall=issue.series.hall_id)
     if form.is_valid():
         try:
             services.section_attach_scores(

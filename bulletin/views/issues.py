@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from bulletin import search, services
+from bulletin import generate, search, services
 from bulletin.access import get_issue_for_user, get_section_for_user
 from bulletin.forms import (
     BulkForm,
@@ -34,6 +34,7 @@ from bulletin.models import (
     Series,
     Submission,
 )
+from bulletin.printing.docx import DOCX_TYPE, docx_filename
 from bulletin.printing.rendering import bulletin_context, pdf_filename, render_document_html
 from bulletin.services.issues import default_period
 from departments.access import require_role
@@ -45,14 +46,16 @@ logger = logging.getLogger(__name__)
 @login_required
 def issue_list(request):
     visible = Issue.objects.visible_to(request.user)
-    form = IssueFilterForm(request.GET)
+    form = IssueFilterForm(request.GET, user=request.user)
     form.is_valid()  # a field with a bad value is ignored, the others still filter
     data = form.cleaned_data
     issues = visible.select_related("series")
     if data.get("q"):
         # The text match is the costly part (a scan for one or two characters): run it
         # once for the page's issues, not again for the paginator's count.
-        found = search.search(issues, data["q"]).values_list("pk", flat=True)
+        # A hall's people search their hall's archive (User.hall_q), administrators all.
+        hall = None if request.user.is_superuser else request.user.hall_scope
+        found = search.search(issues, data["q"], hall=hall).values_list("pk", flat=True)
         issues = issues.filter(pk__in=list(found))
     if data.get("year"):
         issues = issues.filter(year=data["year"])
@@ -76,7 +79,7 @@ def issue_detail(request, pk: int):
     return _issue_page(request, get_issue_for_user(request, pk))
 
 
-def _issue_page(request, issue: Issue, **forms):
+def _issue_page(request, issue: Issue, status: int = 200, **forms):
     """The issue's page. A form of the workflow panel that failed (with `call_for`, the
     section of a call) is passed in `forms` and shown with its errors and text."""
     document = bulletin_context(issue)
@@ -96,19 +99,29 @@ def _issue_page(request, issue: Issue, **forms):
         status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
     ).count()
     context["may"] = may = issue.allowed(request.user)
+    # The generated sections whose records changed since: the editor generates them again.
+    context["stale_sections"] = (
+        [
+            section
+            for section, _marker in document["body_sections"]
+            if section.kind in generate.GENERATED_KINDS and section.records_changed_since_generated
+        ]
+        if may["edit"]
+        else []
+    )
     # Told while the text can still change: who sends it to review and who signs it off.
     checking = may["send_to_review"] or may["approve"]
     context["unprintable"] = services.issue_unprintable(issue, document) if checking else []
     context.update(forms)
-    return render(request, "bulletin/issue_detail.html", context)
+    return render(request, "bulletin/issue_detail.html", context, status=status)
 
 
 @login_required
 def issue_create(request):
     require_role(request.user, User.Role.EDITOR)
-    series = Series.objects.first()
+    series = Series.objects.filter(request.user.hall_q("hall")).first()
     if request.method == "POST":
-        form = IssueCreateForm(request.POST)
+        form = IssueCreateForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             issue = services.issue_create(
@@ -124,7 +137,7 @@ def issue_create(request):
         initial = {"series": series}
         if series:
             initial["period_start"], initial["period_end"] = default_period(series)
-        form = IssueCreateForm(initial=initial)
+        form = IssueCreateForm(initial=initial, user=request.user)
     return render(request, "bulletin/issue_form.html", {"form": form})
 
 
@@ -191,6 +204,32 @@ def issue_pdf_download(request, pk: int):
     return response
 
 
+@require_GET
+@login_required
+def issue_docx_download(request, pk: int):
+    """The issue as a Word file: an issued one's stored bytes, any other built now."""
+    issue = get_issue_for_user(request, pk)
+    try:
+        data = services.docx_file(issue=issue)
+    except Exception:
+        # Building reads only: the issue is untouched; the details go to the log.
+        logger.exception("Word file of issue %s could not be produced", issue.pk)
+        messages.error(
+            request,
+            _(
+                "The Word file could not be produced. The issue is unchanged; please try "
+                "again later or tell the administrator."
+            ),
+        )
+        return redirect("bulletin:issue_detail", pk=issue.pk)
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=docx_filename(issue)
+    )
+    response["Content-Length"] = str(len(data))
+    return response
+
+
 def _wait_for_pdf(issue: Issue, job: PdfRender, html: str | None) -> bytes | None:
     """The PDF if the worker makes it within PDF_WAIT_SECONDS (a short issue does)."""
     deadline = time.monotonic() + settings.PDF_WAIT_SECONDS
@@ -238,10 +277,19 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
         )
     )
     waiting = [section for section in sections if section.waiting]
+    with_return_form = set()
     for section in waiting:
         for item in section.waiting:
             if kept and item.pk in kept:
                 item.headline, item.body = kept[item.pk]["headline"], kept[item.pk]["body"]
+            if not item.return_reason:
+                with_return_form.add(item.pk)
+    return_form = forms.get("return_form")
+    if return_form is not None and forms.get("return_for") not in with_return_form:
+        # The item has left the queue or was returned meanwhile: its form is not on the
+        # page, so what the editor typed is shown above the queue to copy.
+        data = getattr(return_form, "cleaned_data", {})
+        forms["return_kept"] = data.get("full_reason") or return_form["reason"].value() or ""
     context = {
         "issue": issue,
         "may_edit": issue.can("edit", request.user),
@@ -249,6 +297,7 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
         "canned_choices": ReturnForm.base_fields["canned"].choices,
         "return_form": ReturnForm(),
         "return_for": None,
+        "return_kept": None,
         "bulk_form": BulkForm(),
         "picked": [],
         **forms,
@@ -256,7 +305,19 @@ def render_queue(request, issue: Issue, *, kept: dict | None = None, status: int
     return render(request, "bulletin/review_queue.html", context, status=status)
 
 
-def _issue_step(request, pk: int, name: str, step, done: str, *, form_class=None, form_name=""):
+def _issue_step(
+    request,
+    pk: int,
+    name: str,
+    step,
+    done: str,
+    *,
+    form_class=None,
+    form_name="",
+    keep_refused=False,
+):
+    """One step of the workflow panel. With `keep_refused`, a refusal (the issue moved
+    on meanwhile) shows the page again with the form's text and why, not a redirect."""
     issue = get_issue_for_user(request, pk, role_for=name)
     kwargs = {}
     if form_class is not None:
@@ -267,6 +328,10 @@ def _issue_step(request, pk: int, name: str, step, done: str, *, form_class=None
     try:
         step(issue=issue, by=request.user, **kwargs)
     except services.WorkflowError as exc:
+        if keep_refused and form_class is not None:
+            form.add_error(None, str(exc))
+            issue.refresh_from_db()
+            return _issue_page(request, issue, status=409, **{form_name: form})
         messages.error(request, str(exc))
     else:
         messages.success(request, done)
@@ -351,6 +416,7 @@ def issue_return(request, pk: int):
         _("Returned to the editor."),
         form_class=IssueReturnForm,
         form_name="return_form",
+        keep_refused=True,
     )
 
 

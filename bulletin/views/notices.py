@@ -1,19 +1,66 @@
-"""A user's notices: the list, opening one, marking read, and the e-mail switch."""
+"""A user's notices, the bulletin's and the assessment's: the list, opening one, marking
+read, and the e-mail switch."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import services
 from bulletin.access import get_notice_for_user
+from bulletin.models import Notice
+from scoring.models import ScoreNotice
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A notice on the notices page, of the bulletin or of the assessment (scoring's
+    ScoreNotice): what it says and where its buttons post, each app marking its own."""
+
+    notice: Notice | ScoreNotice
+    tone: str
+    read_url: str
+    open_url: str
+    open_label: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return self.notice.created_at, self.notice.pk
+
+
+def _inbox(user, limit: int) -> list[InboxEntry]:
+    """The user's newest notices of both kinds, newest first, in two queries."""
+    entries = [
+        InboxEntry(
+            notice=notice,
+            tone=notice.tone,
+            read_url=reverse("bulletin:notice_read", args=[notice.pk]),
+            open_url=reverse("bulletin:notice_open", args=[notice.pk]),
+            open_label=_("Open the PDF") if notice.kind == Notice.Kind.ISSUED else _("Open"),
+        )
+        for notice in user.notices.all()[:limit]
+    ]
+    entries += [
+        InboxEntry(
+            notice=notice,
+            tone="secondary",
+            read_url=reverse("scoring:notice_read", args=[notice.pk]),
+            open_url=reverse("scoring:notice_open", args=[notice.pk]),
+            open_label=_("Open"),
+        )
+        for notice in user.score_notices.all()[:limit]
+    ]
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries[:limit]
 
 
 @login_required
 def notice_list(request):
-    notices = request.user.notices.all()[:100]
-    return render(request, "bulletin/notices.html", {"notices": notices})
+    return render(request, "bulletin/notices.html", {"entries": _inbox(request.user, 100)})
 
 
 @require_POST

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletin import services
 from bulletin.access import get_submission_for_user
-from bulletin.forms import ReturnForm, SubmissionForm
+from bulletin.forms import ReturnForm, SubmissionForm, WordFileForm
 from bulletin.models import Issue, Section, Submission
 from bulletin.views.issues import render_queue
 from departments.access import require_department_staff
@@ -21,6 +22,7 @@ def my_department(request):
     department = request.user.department
     calls = (
         Section.objects.filter(call_deadline__isnull=False, issue__status=Issue.Status.COLLECTING)
+        .filter(issue__series__hall_id=department.hall_id)
         .select_related("issue__series")
         .order_by("call_deadline")
     )
@@ -37,17 +39,28 @@ def my_department(request):
     )
 
 
+def visit_for_call_url(section: Section) -> str:
+    """The visit form answering a leader-visits call."""
+    return f"{reverse('bulletin:visit_new')}?section={section.pk}"
+
+
 @login_required
 def submission_new(request, pk: int):
     require_department_staff(request.user)
     section = get_object_or_404(
         Section.objects.select_related("issue__series").filter(
-            call_deadline__isnull=False, issue__status=Issue.Status.COLLECTING
+            call_deadline__isnull=False,
+            issue__status=Issue.Status.COLLECTING,
+            issue__series__hall_id=request.user.hall_scope,  # another hall's call: 404
         ),
         pk=pk,
     )
-    form = SubmissionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if section.takes_visits:  # a 厅（局）长进大厅 call is answered with a visit
+        return redirect(visit_for_call_url(section))
+    form, word_form = SubmissionForm(request.POST or None), WordFileForm()
+    if request.method == "POST" and request.POST.get("action") == "read_word":
+        form, word_form = _read_word(request, {})
+    elif request.method == "POST" and form.is_valid():
         try:
             item = services.submission_create(
                 section=section,
@@ -62,7 +75,33 @@ def submission_new(request, pk: int):
         else:
             messages.success(request, _saved_message(item))
             return redirect("bulletin:submission_detail", pk=item.pk)
-    return render(request, "bulletin/submission_form.html", {"form": form, "section": section})
+    return render(
+        request,
+        "bulletin/submission_form.html",
+        {"form": form, "word_form": word_form, "section": section},
+    )
+
+
+def _read_word(request, initial: dict) -> tuple[SubmissionForm, WordFileForm]:
+    """读入Word文件: the item form filled from the uploaded file, to check before saving.
+    A file that cannot be read gets its message at the file field; the typed text stays."""
+    typed = {
+        **initial,
+        "headline": request.POST.get("headline", ""),
+        "body": request.POST.get("body", ""),
+    }
+    if "version" in request.POST:
+        typed["version"] = request.POST["version"]  # the version the user started from
+    word_form = WordFileForm(request.POST, request.FILES)
+    if word_form.is_valid():
+        typed, left_out = word_form.fill(typed)
+        messages.info(request, _("The Word file was read in: check the text, then save it."))
+        if left_out:
+            messages.warning(
+                request, _("Left out, an item holds text only: %(what)s.") % {"what": left_out}
+            )
+        word_form = WordFileForm()
+    return SubmissionForm(initial=typed), word_form
 
 
 @login_required
@@ -83,11 +122,11 @@ def submission_edit(request, pk: int):
     if not allowed:
         raise PermissionDenied
     # Not bound to the instance: the form must not overwrite the object it compares with.
-    form = SubmissionForm(
-        request.POST or None,
-        initial={"headline": item.headline, "body": item.body, "version": item.version},
-    )
-    if request.method == "POST" and form.is_valid():
+    initial = {"headline": item.headline, "body": item.body, "version": item.version}
+    form, word_form = SubmissionForm(request.POST or None, initial=initial), WordFileForm()
+    if request.method == "POST" and request.POST.get("action") == "read_word":
+        form, word_form = _read_word(request, initial)
+    elif request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["version"] is None:
                 raise services.Conflict(_("The page is out of date: reload it and edit again."))
@@ -109,7 +148,7 @@ def submission_edit(request, pk: int):
     return render(
         request,
         "bulletin/submission_form.html",
-        {"form": form, "section": item.section, "item": item},
+        {"form": form, "word_form": word_form, "section": item.section, "item": item},
     )
 
 
@@ -124,7 +163,7 @@ def submission_detail(request, pk: int):
             "item": item,
             "diff": char_diff(item.sent_text, item.text) if changed else None,
             "transitions": item.transitions.select_related("actor"),
-            "versions": item.versions.select_related("saved_by"),
+            "history": item.text_history(item.versions.select_related("saved_by")),
             "return_form": ReturnForm(),
             "may": item.allowed(request.user),
         },
@@ -197,17 +236,21 @@ def _queue_again(request, item: Submission, error: str):
 def submission_return(request, pk: int):
     item = get_submission_for_user(request, pk, role_for="return")
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return render_queue(request, item.section.issue, return_form=form, return_for=item.pk)
-    _step(
-        request,
-        pk,
-        "return",
-        services.submission_return,
-        _("Returned to the department."),
-        reason=form.cleaned_data["full_reason"],
-    )
-    return redirect("bulletin:review_queue", pk=item.section.issue_id)
+    if form.is_valid():
+        try:
+            services.submission_return(
+                submission=item, by=request.user, reason=form.cleaned_data["full_reason"]
+            )
+        except services.WorkflowError as exc:
+            # Refused (the item moved on meanwhile): the queue again with the reason
+            # the editor typed and why, not a redirect that loses it.
+            form.add_error(None, str(exc))
+            return render_queue(
+                request, item.section.issue, return_form=form, return_for=item.pk, status=409
+            )
+        messages.success(request, _("Returned to the department."))
+        return redirect("bulletin:review_queue", pk=item.section.issue_id)
+    return render_queue(request, item.section.issue, return_form=form, return_for=item.pk)
 
 
 @require_POST

@@ -1,6 +1,7 @@
-// Drag and drop to reorder sections and items. Each draggable element names the URL
-// that moves it; dropping it on another element posts that element's place. The ↑/↓
-// buttons stay for keyboards and for browsers without JavaScript.
+// Drag and drop to reorder sections and items. Each row names the URL that moves it;
+// only its handle ([data-drag-handle]) starts a drag, so the text in the row stays
+// selectable with the mouse. Dropping it on another row posts that row's place. The
+// ↑/↓ buttons stay for keyboards and for browsers without JavaScript.
 (function () {
   "use strict";
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -25,15 +26,18 @@
     let dragged = null;
     const rows = () => Array.from(list.children).filter((el) => el.dataset.moveUrl);
     rows().forEach(function (row) {
-      row.draggable = true;
-      row.addEventListener("dragstart", function (event) {
+      const handle = row.querySelector("[data-drag-handle]");
+      if (!handle) return;
+      handle.draggable = true;
+      handle.addEventListener("dragstart", function (event) {
         dragged = row;
         row.classList.add("opacity-50");
         event.dataTransfer.effectAllowed = "move";
         event.dataTransfer.setData("text/plain", row.dataset.moveUrl);
+        event.dataTransfer.setDragImage(row, 0, 0);
         event.stopPropagation();
       });
-      row.addEventListener("dragend", function () {
+      handle.addEventListener("dragend", function () {
         row.classList.remove("opacity-50");
         dragged = null;
       });

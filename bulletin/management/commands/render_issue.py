@@ -18,14 +18,24 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("number", type=int, help="yearly number (年度期号)")
         parser.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+        parser.add_argument(
+            "--hall", default="", help="the hall's name, where several halls have the series"
+        )
 
-    def handle(self, *args, series: str, year: int, number: int, output: Path, **options):
-        try:
-            issue = Issue.objects.select_related("series").get(
-                series__title=series, year=year, number=number
-            )
-        except Issue.DoesNotExist:
-            raise CommandError(f"no issue {series} {year}年第{number}期") from None
+    def handle(
+        self, *args, series: str, year: int, number: int, output: Path, hall: str, **options
+    ):
+        issues = Issue.objects.select_related("series").filter(
+            series__title=series, year=year, number=number
+        )
+        if hall:
+            issues = issues.filter(series__hall__name=hall)
+        found = list(issues[:2])
+        if not found:
+            raise CommandError(f"no issue {series} {year}年第{number}期")
+        if len(found) > 1:
+            raise CommandError(f"{series} is a series of several halls: name one with --hall")
+        issue = found[0]
         try:
             pdf = issue_pdf(issue=issue)
         except StoredPdfError as exc:
