@@ -57,3 +57,10 @@ def test_the_demo_command_prints_the_same_table(db, settings):
     total = next(line for line in printed.splitlines() if line.startswith("\t合计"))
     assert total.split("\t")[3] == str(accepted)
     assert f"采用{accepted}条" in printed
+    # The centre's own items are named after the table, so both add up to the issue.
+    own = Submission.objects.filter(
+        section__issue__issue_date__month=10, section__issue__issue_date__year=2023,
+        department=None, status=Submission.Status.ACCEPTED,
+    ).count()  # fmt: skip
+    assert own > 0
+    assert f"另有中心自撰信息{own}条" in printed

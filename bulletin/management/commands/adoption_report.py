@@ -2,9 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bulletin.adoption import excel, figures, printing
 from bulletin.adoption.models import AdoptionMonth
+from bulletin.models import Issue, Submission
 from departments.models import Hall
 
 COLUMNS = ["排名", "部门（单位）", "报送", "采用", "修改采用", "退回", "不采用", "逾期", "缺报",
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         lines = counted.sending()
         if output is None:
             self._print(counted, lines, report)
+            self._centre_items(found, day)
             return
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
@@ -72,6 +75,23 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{output}: {report.report_title}（{len(lines)}个部门，{len(data) // 1024} KB）"
         )
+
+    def _centre_items(self, hall, day) -> None:
+        """The items of the month's issues written by the centre itself: printed, and
+        counted for no department, so the table and this line add up to the issues."""
+        issues = Issue.objects.issued().filter(
+            series__hall=hall, issue_date__year=day.year, issue_date__month=day.month
+        )
+        own = Submission.objects.accepted().filter(section__issue__in=issues, department=None)
+        if count := own.count():
+            self.stdout.write(
+                ngettext(
+                    "Besides: %(count)d item of the centre's own, counted for no department.",
+                    "Besides: %(count)d items of the centre's own, counted for no department.",
+                    count,
+                )
+                % {"count": count}
+            )
 
     def _print(self, counted, lines, report) -> None:
         state = report.get_status_display() if report.pk else _("not opened")
