@@ -426,46 +426,62 @@ def _check_compatible(manifest: dict) -> None:
 
 
 def _check_issued_pdfs(dump: Path, media: Path) -> int:
-    """Check every issued PDF the archived database records against the staged media
-    files (the manifest's digests only say the files are those the backup wrote); return
-    how many there are."""
+    """Check every issued file (the PDF, and the Word file where one is stored) the
+    archived database records against the staged media files (the manifest's digests
+    only say the files are those the backup wrote); return how many issues have them."""
     issues = _sqlite_issued_pdfs(dump) if connection.vendor == "sqlite" else _pg_issued_pdfs(dump)
     for issue in issues:
         label = f"Issue #{issue['id']} ({issue['year']} no. {issue['number']})"
-        path = media / (issue["pdf"] or "")
-        # A name reaching out of the staged media would check a file of this machine.
-        if not issue["pdf"] or not path.resolve().is_relative_to(media.resolve()):
-            raise BackupError(
-                f"{label} records the issued PDF {issue['pdf']!r}, which cannot be in the "
-                "archive: it was altered. Nothing was restored."
-            )
-        if not path.is_file():
-            raise BackupError(
-                f"{label}: its issued PDF {issue['pdf']} is not in the archive. "
-                "Nothing was restored."
-            )
-        if _sha256(path) != issue["pdf_sha256"]:
-            raise BackupError(
-                f"{label}: its issued PDF {issue['pdf']} does not match the SHA-256 the "
-                "archived database records for it: the archive was altered. "
-                "Nothing was restored."
-            )
+        for field, what in ISSUED_FILES:
+            digest = issue[f"{field}_sha256"]
+            if digest:
+                _check_issued_file(media, label, what, issue[field], digest)
     return len(issues)
 
 
-ISSUED_PDF_COLUMNS = ("id", "year", "number", "pdf", "pdf_sha256")
+# The files stored at issue time, each with the SHA-256 recorded beside it.
+ISSUED_FILES = (("pdf", "issued PDF"), ("docx", "issued Word file"))
+
+
+def _check_issued_file(media: Path, label: str, what: str, name: str, digest: str) -> None:
+    path = media / (name or "")
+    # A name reaching out of the staged media would check a file of this machine.
+    if not name or not path.resolve().is_relative_to(media.resolve()):
+        raise BackupError(
+            f"{label} records the {what} {name!r}, which cannot be in the archive: it was "
+            "altered. Nothing was restored."
+        )
+    if not path.is_file():
+        raise BackupError(
+            f"{label}: its {what} {name} is not in the archive. Nothing was restored."
+        )
+    if _sha256(path) != digest:
+        raise BackupError(
+            f"{label}: its {what} {name} does not match the SHA-256 the archived database "
+            "records for it: the archive was altered. Nothing was restored."
+        )
+
+
+# A backup made before the Word file was stored (bulletin 0021) has no docx columns:
+# its issues read as having none.
+ISSUED_PDF_COLUMNS = ("id", "year", "number", "pdf", "pdf_sha256", "docx", "docx_sha256")
 
 
 def _sqlite_issued_pdfs(dump: Path) -> list[dict]:
+    table = Issue._meta.db_table
     db = sqlite3.connect(dump)
     try:
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        columns = [column for column in ISSUED_PDF_COLUMNS if column in present]
         rows = db.execute(
-            f"SELECT {', '.join(ISSUED_PDF_COLUMNS)} FROM {Issue._meta.db_table} "
-            "WHERE pdf_sha256 <> '' ORDER BY id"
+            f"SELECT {', '.join(columns)} FROM {table} WHERE pdf_sha256 <> '' ORDER BY id"
         ).fetchall()
     finally:
         db.close()
-    return [dict(zip(ISSUED_PDF_COLUMNS, row, strict=True)) for row in rows]
+    return [
+        {column: "" for column in ISSUED_PDF_COLUMNS} | dict(zip(columns, row, strict=True))
+        for row in rows
+    ]
 
 
 def _pg_issued_pdfs(dump: Path) -> list[dict]:
@@ -480,7 +496,7 @@ def _pg_issued_pdfs(dump: Path) -> list[dict]:
         connect=False,
     )
     return [
-        {column: row[column] for column in ISSUED_PDF_COLUMNS}
+        {column: row.get(column, "") for column in ISSUED_PDF_COLUMNS}
         for row in copy_rows(script)
         if row["pdf_sha256"]
     ]
@@ -541,7 +557,8 @@ def backup_restore(*, archive: Path, force: bool = False, log: Log = print) -> d
         checked = _check_issued_pdfs(dump, staging / "media")
         log(
             f"  backup of {manifest.get('created')}, {len(manifest['files'])} file(s), "
-            f"{checked} issued PDF(s) matching the archived database: checked"
+            f"{checked} issued issue(s) whose stored PDF and Word files match the archived "
+            "database: checked"
         )
         if not force and not database_is_empty():
             raise BackupError(

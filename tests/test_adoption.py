@@ -455,6 +455,26 @@ def test_the_report_attaches_to_an_issue_as_its_attachment(story, tmp_path, sett
     assert "附件：2023年10月信息报送采用情况通报" in text
     assert "共报送信息16条" in text and story.d(30).name in text
 
+    # The issue's Word file prints the same ranking as a Word table, ties merged.
+    import io
+
+    import docx
+
+    from bulletin.adoption.figures import rank_groups, stored_line
+    from bulletin.printing.docx import issue_docx
+
+    table = docx.Document(io.BytesIO(issue_docx(issue))).tables[-2]  # the last is the 报尾
+    header, *rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert header[:4] == ["排名", "部门（单位）", "报送", "采用"]
+    lines = [stored_line(line) for line in month.lines.select_related("department")]
+    assert [row[1] for row in rows] == [line.department.name for line in lines]
+    # python-docx repeats a merged cell's text down its rows: a tie's rank on each
+    assert [row[0] for row in rows] == [str(line.rank) for line in lines]
+    ties = [group for group in rank_groups(lines) if len(group) > 1]
+    assert ties, "the month of this story has ties"
+    merged = [tc.vMerge for tc in (tr.tc_lst[0] for tr in table._tbl.tr_lst[1:])]
+    assert merged.count("continue") == sum(len(group) - 1 for group in ties)
+
 
 def test_the_xlsx_holds_every_line_and_the_column_sums(story):
     import io

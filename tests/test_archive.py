@@ -169,4 +169,4 @@ def test_an_archive_issue_pdf_is_rendered_and_stored_on_first_download(
 
 def test_verify_pdfs_skips_issued_issues_without_a_stored_pdf(archive, capsys):
     call_command("verify_pdfs")
-    assert "0 stored PDF(s) verified" in capsys.readouterr().out
+    assert "0 stored file(s) verified" in capsys.readouterr().out

@@ -201,7 +201,7 @@ def test_a_backup_restores_into_a_fresh_database_with_every_issued_pdf_intact(
     with fresh_database(tmp_path) as target:
         restored = manage("restore", str(archive), env=target.env)
         assert restored.returncode == 0, restored.stderr
-        assert "2 issued PDF(s) verified" in restored.stdout
+        assert "3 issued file(s) (PDF and Word) verified" in restored.stdout
         assert target.row_counts() == expected_rows
         assert target.issued_pdfs() == expected_pdfs
         for name, digest in target.issued_pdfs().items():
@@ -589,3 +589,37 @@ def test_the_issues_of_a_pg_dump_are_read_from_its_copy_block():
         {"id": "1", "number": "38", "pdf": "issued/a\tb\\c.pdf", "pdf_sha256": "abc"},
         {"id": "2", "number": "39", "pdf": None, "pdf_sha256": ""},
     ]
+
+
+def test_restore_refuses_an_issued_word_file_that_does_not_match_the_archived_database(
+    stand_in, tmp_path
+):
+    word = b"PK stand-in Word file"
+    Issue.objects.filter(pk=stand_in.pk).update(
+        docx=default_storage.save("issued/issue.docx", ContentFile(word)), docx_sha256=sha256(word)
+    )
+    path = tmp_path / "with-word.tar.gz"
+    call_command("backup", output=path, stdout=StringIO())
+    other = b"PK another Word file"
+    member = "media/issued/issue.docx"
+
+    def tamper(name, data):
+        if name == member:
+            return other
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["files"][member] = {"size": len(other), "sha256": sha256(other)}
+            return json.dumps(manifest).encode()
+        return data
+
+    message = refused(rewrite(path, tamper), "--force")
+    assert "issued Word file issued/issue.docx" in message
+    assert "does not match the SHA-256" in message and "Nothing was restored" in message
+    nothing_restored(tmp_path)
+
+    # The same file changed in storage: verify_pdfs names it.
+    (tmp_path / "media" / "issued" / "issue.docx").write_bytes(other)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 2 stored file"):
+        call_command("verify_pdfs", stdout=StringIO(), stderr=err)
+    assert "Word file does not match its SHA-256" in err.getvalue()

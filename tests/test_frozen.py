@@ -898,7 +898,7 @@ def test_command_leaves_frozen_things_unchanged(frozen, tmp_path, case):
         assert output.read_bytes() == before["pdf_bytes"]
     elif case == "verify_pdfs":
         call_command("verify_pdfs", stdout=out, stderr=err)
-        assert "1 stored PDF(s) verified" in out.getvalue()
+        assert "2 stored file(s) verified" in out.getvalue()  # the PDF and the Word file
     elif case == "build_fonts":
         # A full build rewrites the committed faces from Debian's font packages (about
         # 80 s): its check of the shipped files runs here.
@@ -946,7 +946,7 @@ def test_restore_of_a_backup_brings_the_frozen_things_back_identical(
         marker = Department.objects.create(name="备份之后新增的部门")
         out = io.StringIO()
         call_command("restore", str(archive), "--force", stdout=out, stderr=io.StringIO())
-        assert "1 issued PDF(s) verified" in out.getvalue()
+        assert "2 issued file(s) (PDF and Word) verified" in out.getvalue()
         assert_unchanged(world, before)
         assert not Department.objects.filter(pk=marker.pk).exists()
         stored = Path(settings.MEDIA_ROOT) / world.obj["pdf_name"]

@@ -282,7 +282,7 @@ def test_verify_pdfs_reports_a_stored_pdf_that_was_altered(db, tmp_path):
     issue_pdf(issue=issue)
     out = StringIO()
     call_command("verify_pdfs", stdout=out)
-    assert "1 stored PDF(s) verified" in out.getvalue()
+    assert "1 stored file(s) verified" in out.getvalue()
     issue.refresh_from_db()
     stored = Path(issue.pdf.path)
     stored.write_bytes(stored.read_bytes() + b"%tampered")

@@ -32,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.styles.style import StyleFactory
 
+from bulletin.adoption.figures import COUNTS
 from bulletin.models import Issue, Section
 from bulletin.printing import rendering
 from bulletin.templatetags.bulletin_tags import _ems, masthead_meta_is_long, split_run_in
@@ -881,6 +882,9 @@ class Writer:
         rows = getattr(attachment, "score_rows", None)
         if rows:
             self.score_table(rows)
+        groups = getattr(attachment, "adoption_groups", None)
+        if groups:
+            self.adoption_table(groups)
 
     # the score table ---------------------------------------------------------------
 
@@ -888,8 +892,15 @@ class Writer:
     HEADINGS = ("排名", "部门窗口", "基础分分值", "减分分值", "加分分值", "实得分值")
     CELL_MARGIN = (60, 40)  # twips: 3 pt above and below, 2 pt at the sides
 
-    def _widths(self) -> list[int]:
-        widths = [round(TEXT_WIDTH * share) for share in self.COLUMNS]
+    # An attached 通报 (bulletin/adoption): its ranking, as the PDF prints it.
+    ADOPTION_COLUMNS = (0.07, 0.21, *(0.065,) * 8, 0.10, 0.10)
+    ADOPTION_HEADINGS = (
+        "排名", "部门（单位）", "报送", "采用", "修改采用", "退回", "不采用", "逾期", "缺报",
+        "批示", "采用率", "得分",
+    )  # fmt: skip
+
+    def _widths(self, shares=COLUMNS) -> list[int]:
+        widths = [round(TEXT_WIDTH * share) for share in shares]
         widths[-1] += TEXT_WIDTH - sum(widths)
         return widths
 
@@ -901,7 +912,45 @@ class Writer:
         return lines * 400 + 2 * self.CELL_MARGIN[0] + 10
 
     def score_table(self, rows: list) -> None:
-        widths = self._widths()
+        # A tie's rank is printed once: the first row's cell opens a vertical merge, the
+        # rows below continue it.
+        body = []
+        for row in rows:
+            merge = None
+            if row.rank_rowspan > 1:
+                merge = "restart"
+            elif row.rank_rowspan == 0:
+                merge = "continue"
+            texts = [
+                str(row.rank) if row.rank_rowspan else "",
+                row.department.name,
+                format_score(row.base),
+                format_score(row.deduction),
+                format_score(row.bonus),
+                format_score(row.total_score),
+            ]
+            body.append((texts, merge))
+        self.table(self.HEADINGS, self.COLUMNS, body)
+
+    def adoption_table(self, groups: list) -> None:
+        body = []
+        for group in groups:
+            for index, line in enumerate(group):
+                merge = None if len(group) == 1 else ("continue" if index else "restart")
+                texts = [
+                    "" if index else str(line.rank),
+                    line.department.name,
+                    *(str(getattr(line, name)) for name in COUNTS),
+                    line.rate_label,
+                    line.points_label,
+                ]
+                body.append((texts, merge))
+        self.table(self.ADOPTION_HEADINGS, self.ADOPTION_COLUMNS, body)
+
+    def table(self, headings, shares, body: list[tuple[list[str], str | None]]) -> None:
+        """A ruled table over the type area: the header row repeated on every page, no
+        row split, a tie's rows (merge "restart", then "continue") kept on one page."""
+        widths = self._widths(shares)
         table = self.doc.add_table(rows=0, cols=len(widths))
         tbl = table._tbl
         grid_border = {"sz": 4}  # 0.5 pt
@@ -923,26 +972,11 @@ class Writer:
         for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(width))
 
-        header_height = self._row_height(list(self.HEADINGS), widths)
-        self._row(table, self.HEADINGS, widths, style="TableHeading", header=True)
+        header_height = self._row_height(list(headings), widths)
+        self._row(table, headings, widths, style="TableHeading", header=True)
         self.flow.add(header_height)
-        for index, row in enumerate(rows):
-            texts = [
-                str(row.rank) if row.rank_rowspan else "",
-                row.department.name,
-                format_score(row.base),
-                format_score(row.deduction),
-                format_score(row.bonus),
-                format_score(row.total_score),
-            ]
-            # A tie's rank is printed once: the first row's cell opens a vertical merge,
-            # the rows below continue it; its rows are kept on one page.
-            merge = None
-            if row.rank_rowspan > 1:
-                merge = "restart"
-            elif row.rank_rowspan == 0:
-                merge = "continue"
-            keep = index + 1 < len(rows) and rows[index + 1].rank_rowspan == 0
+        for index, (texts, merge) in enumerate(body):
+            keep = index + 1 < len(body) and body[index + 1][1] == "continue"
             self._row(table, texts, widths, merge=merge, keep_with_next=keep)
             height = self._row_height(texts, widths)
             if self.flow.used + height > TEXT_HEIGHT:

@@ -37,5 +37,7 @@ class Command(BaseCommand):
         self.stdout.write("Checking the issued PDFs …")
         total, failed = report_stored_pdfs(self.stdout, self.stderr)
         if failed:
-            raise CommandError(f"Restored, but {failed} of {total} issued PDF(s) failed the check.")
-        self.stdout.write(f"{total} issued PDF(s) verified.")
+            raise CommandError(
+                f"Restored, but {failed} of {total} issued file(s) failed the check."
+            )
+        self.stdout.write(f"{total} issued file(s) (PDF and Word) verified.")
