@@ -45,6 +45,7 @@ run: bootstrap-run $(VENV)/.dev messages
 	$(DEV) $(BIN)/python manage.py runserver $(HOST)
 
 test: bootstrap-test $(VENV)/.dev messages
+	mkdir -p var
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
