@@ -207,8 +207,10 @@ def test_items_and_their_instructions_follow_the_items_rules(client, w):
         client.post(reverse("adoption:instruction_add", args=[other.pk]), data).status_code == 404
     )
     assert not Instruction.objects.exists()
+    # A scorer opens the printed items the month's figures link to, and changes nothing.
     client.force_login(w["users"]["scorer"])
-    assert client.get(reverse("adoption:item", args=[own.pk])).status_code == 404
+    assert client.get(reverse("adoption:item", args=[own.pk])).status_code == 200
+    assert client.post(reverse("adoption:instruction_add", args=[own.pk]), data).status_code == 403
     client.force_login(w["users"]["editor"])
     assert client.post(reverse("adoption:instruction_add", args=[own.pk]), data).status_code == 302
     instruction = Instruction.objects.get()

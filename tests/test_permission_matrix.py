@@ -694,14 +694,15 @@ EXPECTED: list[Row] = [
     Row("adoption:department", "other_department", "L 200 200 200 200 200 200", ALL_405),
     Row("adoption:department", "city_department", "L 404 404 404 404 404 200", ALL_405),
     # an item as the bulletin shows it (a department its own, the centre's staff the sent
-    # ones); 批示 and joint departments are the editors'
-    Row("adoption:item", "adoption_item", "L 200 404 200 200 404 200", ALL_405),
-    action("adoption:joint", "open_item", "L 403 404 ok 403 404 ok", {"departments": []}),
+    # ones, a scorer the printed ones the figures link to); 批示 and joint departments are
+    # the editors'
+    Row("adoption:item", "adoption_item", "L 200 404 200 200 200 200", ALL_405),
+    action("adoption:joint", "open_item", "L 403 404 ok 403 403 ok", {"departments": []}),
     # the item's month is published: refused in the form, nothing changes
-    action("adoption:joint", "adoption_item", "L 403 404 200 403 404 200", {"departments": []}),
-    action("adoption:instruction_add", "open_item", "L 403 404 ok 403 404 ok",
+    action("adoption:joint", "adoption_item", "L 403 404 200 403 403 200", {"departments": []}),
+    action("adoption:instruction_add", "open_item", "L 403 404 ok 403 403 ok",
            _instruction("2023-12-23")),
-    action("adoption:instruction_add", "adoption_item", "L 403 404 200 403 404 200",
+    action("adoption:instruction_add", "adoption_item", "L 403 404 200 403 403 200",
            _instruction("2023-11-25")),
     action("adoption:instruction_delete", "instruction", "L 403 404 ok 403 404 ok"),
     action("adoption:instruction_delete", "published_instruction", "L 403 404 302 403 404 302"),

@@ -6,11 +6,12 @@ each model's TRANSITIONS table."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from bulletin.adoption.models import AdoptionMonth, AdoptionProposal, Instruction
-from bulletin.models import Submission
+from bulletin.models import Issue, Submission
 from departments.models import Department, User
 
 Role = User.Role
@@ -40,10 +41,19 @@ def get_adoption_month_for_user(
 
 def get_item_for_user(request: HttpRequest, pk: int) -> Submission:
     """An item the user sees (bulletin's rules: a department its own, the centre's staff
-    the sent items of their hall)."""
+    the sent items of their hall), and for a scorer, who sees every department's figures,
+    the items printed in their hall's issued bulletins that the month's page links to."""
     user = _authenticated(request)
+    seen = Q(pk__in=Submission.objects.visible_to(user).values("pk"))
+    if user.has_role(Role.SCORER):
+        printed = (
+            Submission.objects.accepted()
+            .filter(section__issue__status=Issue.Status.ISSUED)
+            .filter(user.hall_q("section__issue__series__hall"))
+        )
+        seen |= Q(pk__in=printed.values("pk"))
     return get_object_or_404(
-        Submission.objects.visible_to(user).select_related("section__issue__series", "department"),
+        Submission.objects.filter(seen).select_related("section__issue__series", "department"),
         pk=pk,
     )
 
