@@ -118,15 +118,21 @@ class WordFileForm(forms.Form):
             self.document = read_docx(upload.read())
         except WordFileError as exc:
             raise forms.ValidationError(str(exc)) from None
-        if not self.document.paragraphs:
+        # Control characters alone tidy away to nothing: no text either.
+        if not any(normalize_chinese(p.text) for p in self.document.paragraphs):
             raise forms.ValidationError(_("The file holds no text."))
         return upload
 
     def item(self) -> tuple[str, list[str]]:
         """The headline and the body paragraphs the file holds, tidied like typed text."""
-        paragraphs = [normalize_chinese(p.text.replace("\n", "")) for p in self.document.paragraphs]
-        paragraphs = [p for p in paragraphs if p]
-        first, bold = paragraphs[0], normalize_chinese(self.document.paragraphs[0].bold_start)
+        # Each paragraph with its bold start, tidied together so the first ones still pair.
+        read = [
+            (normalize_chinese(p.text.replace("\n", "")), normalize_chinese(p.bold_start))
+            for p in self.document.paragraphs
+        ]
+        read = [(text, bold) for text, bold in read if text]
+        paragraphs = [text for text, _bold in read]
+        first, bold = read[0]
         if bold.endswith("。") and first.startswith(bold):
             headline, rest = bold, first[len(bold) :]
         elif "。" in first:

@@ -208,4 +208,5 @@ def _table(table) -> Table:
 
 
 def _cell_text(tc) -> str:
-    return "\n".join(_text(p).strip() for p in tc.iter(f"{W}p") if _text(p).strip())
+    texts = (_text(p).strip() for p in tc.iter(f"{W}p"))
+    return "\n".join(text for text in texts if text)

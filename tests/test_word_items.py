@@ -164,8 +164,17 @@ def _zip(parts: dict[str, bytes]) -> bytes:
         (b"PK\x03\x04" + b"\0" * 40, "不是Word文档"),
         (b"x" * (MAX_IMPORT_BYTES + 1), "最多"),
         (word([" "]), "没有文字"),
+        (word(["\u200b\u202e"]), "没有文字"),
     ],
-    ids=["garbage", "encrypted", "zip-without-document", "truncated-zip", "oversized", "empty"],
+    ids=[
+        "garbage",
+        "encrypted",
+        "zip-without-document",
+        "truncated-zip",
+        "oversized",
+        "empty",
+        "only-invisible-characters",
+    ],
 )
 def test_a_bad_file_is_refused_at_the_file_field_and_the_typed_text_stays(
     client, clerk, section, data, message
